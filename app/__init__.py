@@ -1,0 +1,170 @@
+"""Opora: the regional portal for the rollout of electronic gradebooks and diaries."""
+
+import logging
+import os
+import sqlite3
+
+from flask import Flask, has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import config_class, env
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
+
+
+def create_app(config_name=None, overrides=None):
+    """Build the Flask application: a chain of small configure steps."""
+    instance_path = env("INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+    )
+    configure_settings(app, config_name, overrides or {})
+    configure_logging(app)
+    configure_database(app)
+    configure_extensions(app)
+    configure_login(app)
+    configure_i18n(app)
+    configure_security(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    configure_error_pages(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app, config_name, overrides):
+    """Load the config class, OPORA_* variables and explicit overrides."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    cls = config_class(config_name)
+    settings = cls.from_environment(app.instance_path)
+    settings.update(overrides)
+    cls.ensure_secret_key(settings, app.instance_path)
+    settings.setdefault("MAIL_LOG_PATH", os.path.join(app.instance_path, "mail.log"))
+    app.config.from_mapping(settings)
+    app.config["ENV_NAME"] = cls.ENV_NAME
+
+
+def configure_logging(app):
+    """Log to stderr at INFO; gunicorn collects it in production."""
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite: enforce foreign keys, write-ahead log, wait on locks instead of failing."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def configure_database(app):
+    """SQLAlchemy and Alembic (batch mode, so SQLite can alter tables)."""
+    from app import models  # noqa: F401  (registers every table)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+
+
+def configure_extensions(app):
+    """CSRF protection on every state-changing request and the rate limiter."""
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def configure_login(app):
+    """Flask-Login keyed by server-side session tokens, so logout revokes cookies."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.auth.services import user_for_session
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(user_for_session)
+
+
+def _select_locale():
+    languages = app_languages()
+    if not has_request_context():
+        return languages[0]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    cookie = request.cookies.get("opora_lang")
+    return cookie if cookie in languages else languages[0]
+
+
+def app_languages():
+    """Languages the UI offers, the default first."""
+    from flask import current_app
+
+    return current_app.config["LANGUAGES"]
+
+
+def configure_i18n(app):
+    """Russian by default, English selectable; times shown in Europe/Moscow."""
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Moscow")
+
+
+def configure_security(app):
+    """Security headers, and the real client address when behind a proxy."""
+    from app.security import register_security_headers
+
+    if app.config["PROXY_FIX"]:
+        count = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    register_security_headers(app)
+
+
+def configure_blueprints(app):
+    """Register every feature's blueprint."""
+    from app.audit.views import bp as audit_bp
+    from app.auth.admin_views import bp as users_bp
+    from app.auth.views import bp as auth_bp
+    from app.directory.views import bp as directory_bp
+    from app.main.views import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, users_bp, directory_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def configure_templates(app):
+    """Jinja filters and the navigation every page shows."""
+    from flask_babel import get_locale
+
+    from app.main.navigation import navigation_items
+    from app.templating import register_filters
+
+    register_filters(app)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    @app.context_processor
+    def inject_navigation():
+        return {"navigation": navigation_items(current_user), "languages": app.config["LANGUAGES"]}
+
+
+def configure_error_pages(app):
+    """Generic Russian error pages, never a traceback."""
+    from app.error_pages import register_error_pages
+
+    register_error_pages(app)
+
+
+def configure_cli(app):
+    """The `opora` commands."""
+    from app.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,86 @@
+"""The `opora` command group (also available as `flask --app app`)."""
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _create_app():
+    from app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main():
+    """Opora: the regional portal for electronic journals and diaries."""
+
+
+@click.command("init")
+@with_appcontext
+def init_command():
+    """Create the database schema, or upgrade it to the newest version."""
+    from flask_migrate import upgrade
+
+    click.echo(f"База данных: {_masked_url()}")
+    upgrade()
+    click.echo("Схема базы данных обновлена до последней версии.")
+
+
+def _masked_url():
+    from sqlalchemy.engine import make_url
+
+    return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+
+
+@click.command("demo")
+@click.option("--password", help="Password for every demo user (generated when omitted).")
+@with_appcontext
+def demo_command(password):
+    """Build the demo region (Tambov region) with one user per role; safe to run twice."""
+    from app.demo.services import build_demo_region
+
+    result = build_demo_region(password=password, progress=click.echo)
+    click.echo("")
+    click.echo("Демонстрационные учётные записи:")
+    for email, role_label in result.logins:
+        click.echo(f"  {email:<28} {role_label}")
+    if result.password:
+        click.echo(f"Пароль для всех: {result.password}")
+    else:
+        click.echo("Пароли не изменены (заданы при первом запуске; укажите --password, чтобы задать новый).")
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(file_okay=True, dir_okay=True, writable=True))
+@with_appcontext
+def backup_command(dest):
+    """Write a consistent copy of the database (and instance files) to DEST."""
+    from app.backup import make_backup
+
+    path = make_backup(dest, progress=click.echo)
+    click.echo(f"Резервная копия: {path}")
+
+
+@click.group("mail")
+def mail_group():
+    """Outgoing and incoming e-mail."""
+
+
+@mail_group.command("send")
+@with_appcontext
+def mail_send_command():
+    """Send the queued e-mail that has not gone out yet (for cron)."""
+    from app.mail.services import deliver_pending
+
+    sent = deliver_pending()
+    click.echo(f"Отправлено писем: {sent}")
+
+
+def register_commands(app):
+    """Attach every command to the app's CLI."""
+    from app.auth.cli import user_group
+    from app.directory.cli import orgs_group
+
+    for command in (init_command, demo_command, backup_command, mail_group, user_group, orgs_group):
+        app.cli.add_command(command)

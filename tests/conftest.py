@@ -1,0 +1,9 @@
+"""Test configuration: fixtures live in tests/fixtures/."""
+
+pytest_plugins = [
+    "tests.fixtures.app",
+    "tests.fixtures.factories",
+    "tests.fixtures.auth",
+    "tests.fixtures.smtp",
+    "tests.fixtures.browser",
+]
