@@ -56,10 +56,16 @@ def configure_logging(app):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """SQLite: enforce foreign keys, write-ahead log, wait on locks instead of failing."""
+    """SQLite: foreign keys, write-ahead log, lock waits, and lower() that knows Cyrillic."""
     if isinstance(dbapi_connection, sqlite3.Connection):
+        # SQLite's built-in lower() folds ASCII only; PostgreSQL's folds «Ф» too. Make them agree.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

@@ -97,10 +97,8 @@ def validate_new_password(password):
 def change_password(user, current_password, new_password):
     """Change the password after checking the current one; end every other session."""
     if not passwords.verify_password(user.password_hash, current_password):
-        raise ValidationFailed(
-            _("The current password is wrong."),
-            {"current_password": [_("Enter your current password.")]},
-        )
+        message = _("The current password is wrong.")
+        raise ValidationFailed(message, {"current_password": [message]})
     validate_new_password(new_password)
     _set_password(user, new_password, keep_token=user.session_token)
     audit.record("auth.password_changed", actor=user, target=user)
