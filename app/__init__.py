@@ -155,11 +155,11 @@ def configure_templates(app):
     from app.templating import register_filters
 
     register_filters(app)
-    app.jinja_env.globals["get_locale"] = get_locale
-
-    @app.context_processor
-    def inject_navigation():
-        return {"navigation": navigation_items(current_user), "languages": app.config["LANGUAGES"]}
+    app.jinja_env.globals.update(
+        get_locale=get_locale,
+        navigation_items=lambda: navigation_items(current_user),
+        languages=app.config["LANGUAGES"],
+    )
 
 
 def configure_error_pages(app):

@@ -9,6 +9,7 @@ from app.audit.models import AuditEvent
 from app.auth import users
 from app.auth.models import LoginSession, User
 from app.errors import PermissionDenied, ValidationFailed
+from tests.fixtures.factories import NON_ADMIN_ROLES
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def _new_user_form(organization, **overrides):
     return data
 
 
-@pytest.mark.parametrize("role", ["coordinator", "operator", "methodologist", "municipal", "school", "teacher"])
+@pytest.mark.parametrize("role", NON_ADMIN_ROLES)
 def test_only_the_administrator_manages_users(client, auth, role):
     auth.login(role)
     assert client.get("/admin/users/").status_code == 403
