@@ -66,6 +66,11 @@ def can_create_organization(user, parent, kind):
     )
 
 
+def can_change_organization_code(user, organization):
+    """Codes are the key of the CSV import: only admins change an existing organization's code."""
+    return has_role(user, roles.ADMIN)
+
+
 def can_delete_organization(user, organization):
     """Only admins remove organizations from the directory."""
     return has_role(user, roles.ADMIN)

@@ -1,0 +1,1 @@
+"""The demo region (`opora demo`): Tambov region with generated schools, staff and accounts."""

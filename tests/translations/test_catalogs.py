@@ -14,7 +14,7 @@ def _extract(tmp_path):
     pot = tmp_path / "messages.pot"
     CommandLineInterface().run(
         ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l",
-         "--no-location", "-o", str(pot), str(ROOT / "app")]
+         "--no-location", "-o", str(pot), str(ROOT)]
     )
     with pot.open("rb") as handle:
         return read_po(handle)
