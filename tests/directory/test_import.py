@@ -4,7 +4,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
@@ -16,13 +15,6 @@ DATA = Path(__file__).parent / "data"
 UTF8_FILE = DATA / "schools-utf8.csv"
 CP1251_FILE = DATA / "schools-cp1251.csv"
 BAD_FILE = DATA / "bad-rows.csv"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages as their English msgids, whatever catalogs exist."""
-    with force_locale("en"):
-        yield
 
 
 @pytest.fixture
@@ -106,12 +98,12 @@ def test_bad_file_reports_each_line_and_writes_nothing(db, municipalities):
     assert lines == [6, 7, 8, 9, 10, 11, 12]
     messages = dict(report.errors)
     assert "Нетакой район" in messages[6]
-    assert "code is empty" in messages[7]
+    assert "Не указан код" in messages[7]
     assert "not-an-email" in messages[8]
     assert "31.02.2010" in messages[9]
-    assert "incomplete" in messages[10] and "responsible_first_name" in messages[10]
-    assert "before it starts" in messages[11]
-    assert "line 2" in messages[12]
+    assert "неполные" in messages[10] and "responsible_first_name" in messages[10]
+    assert "раньше, чем начинается" in messages[11]
+    assert "в строке 2" in messages[12]
     assert counts(db) == before
     assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
 
@@ -127,7 +119,7 @@ def test_order_date_in_the_future_is_rejected(db, municipalities):
     raw = ("municipality,code,name,responsible_last_name,responsible_first_name,order_number,order_date\n"
            "M-TMB,SCH-1,Школа,Иванов,Иван,1,01.01.2999\n").encode()
     report = importer.import_organizations(None, raw, "future.csv")
-    assert report.errors == [(2, "The order date 01.01.2999 is in the future.")]
+    assert report.errors == [(2, "Дата приказа 01.01.2999 ещё не наступила.")]
 
 
 @pytest.mark.parametrize("raw", [b"", b"PK\x03\x04binary\x00zip", b"\x00\x01\x02"])
@@ -187,3 +179,4 @@ def test_cli_import_of_a_binary_file_exits_1(runner, tmp_path):
     result = runner.invoke(args=["orgs", "import", str(path)])
     assert result.exit_code == 1
     assert "Ничего не импортировано." in result.output
+

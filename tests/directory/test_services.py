@@ -3,20 +3,12 @@
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.directory import appointments, kinds, services
 from app.directory.models import Appointment, Person
 from app.errors import NotFound, PermissionDenied, ValidationFailed
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages as their English msgids, whatever catalogs exist."""
-    with force_locale("en"):
-        yield
 
 
 @pytest.fixture
@@ -192,7 +184,7 @@ def test_appointment_validation(db, make, tree):
         appointments.record_appointment(user, tree["n1"].id, bad)
     errors = failure.value.field_errors
     assert set(errors) == {"person_id", "order_number", "order_date", "ends_on"}
-    assert "future" in errors["order_date"][0] and "earlier" in errors["ends_on"][0]
+    assert "в будущем" in errors["order_date"][0] and "раньше" in errors["ends_on"][0]
     with pytest.raises(ValidationFailed) as failure:
         appointments.record_appointment(user, tree["n1"].id, appointment_data(new_first_name=""))
     assert "new_first_name" in failure.value.field_errors
@@ -206,7 +198,7 @@ def test_duplicate_appointment_is_refused(make, tree):
                             order_date=existing.order_date)
     with pytest.raises(ValidationFailed) as failure:
         appointments.record_appointment(user, tree["n1"].id, data)
-    assert "already appointed" in failure.value.field_errors["order_number"][0]
+    assert "уже назначен" in failure.value.field_errors["order_number"][0]
 
 
 def test_only_appointing_kinds_record_appointments(make, tree):
