@@ -1,6 +1,8 @@
-"""Jinja filters: dates in Europe/Moscow, Russian plural-aware numbers."""
+"""Jinja filters: dates in Europe/Moscow, names of audited actions."""
 
 from flask_babel import format_date, format_datetime
+
+from app.audit.actions import action_label
 
 
 def register_filters(app):
@@ -8,6 +10,7 @@ def register_filters(app):
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": (
         format_datetime(value, fmt) if value else "—"
     )
+    app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.filters["date"] = lambda value, fmt="dd.MM.yyyy": (
         format_date(value, fmt) if value else "—"
     )

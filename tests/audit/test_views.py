@@ -10,10 +10,10 @@ def test_admin_sees_sign_ins_and_failures_with_address(client, auth, make):
     auth.post("/login", {"email": target.email, "password": "wrong-password"})
     auth.login("admin")
     html = client.get("/admin/audit/").get_data(as_text=True)
-    assert "auth.login_failed" in html and target.email in html
+    assert "Неудачный вход" in html and target.email in html
     assert "127.0.0.1" in html
     filtered = client.get("/admin/audit/?action=auth.login").get_data(as_text=True)
-    assert "auth.login_failed</code>" not in filtered
+    assert "Неудачный вход</td>" not in filtered and "Вход в систему</td>" in filtered
 
 
 @pytest.mark.parametrize("role", NON_ADMIN_ROLES)
