@@ -142,8 +142,9 @@ def configure_blueprints(app):
     from app.auth.views import bp as auth_bp
     from app.directory.views import bp as directory_bp
     from app.main.views import bp as main_bp
+    from tickets.views import bp as tickets_bp
 
-    for blueprint in (main_bp, auth_bp, users_bp, directory_bp, audit_bp):
+    for blueprint in (main_bp, auth_bp, users_bp, directory_bp, audit_bp, tickets_bp):
         app.register_blueprint(blueprint)
 
 

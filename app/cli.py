@@ -25,6 +25,15 @@ def init_command():
     click.echo(f"База данных: {_masked_url()}")
     upgrade()
     click.echo("Схема базы данных обновлена до последней версии.")
+    seed_reference_data()
+    click.echo("Справочные данные (горячие линии, категории, сроки) на месте.")
+
+
+def seed_reference_data():
+    """Rows every installation needs (the two hotlines with categories and SLA); idempotent."""
+    from tickets.services import ensure_queues
+
+    ensure_queues()
 
 
 def _masked_url():

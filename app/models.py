@@ -4,3 +4,16 @@ from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import LoginSession, PasswordResetToken, User  # noqa: F401
 from app.directory.models import Appointment, Organization, Person  # noqa: F401
 from app.mail.models import OutboundMessage  # noqa: F401
+from tickets.models import (  # noqa: F401
+    Attachment,
+    CannedReply,
+    Category,
+    MailReference,
+    QuarantinedMail,
+    SlaPolicy,
+    Ticket,
+    TicketChange,
+    TicketLink,
+    TicketMessage,
+    TicketQueue,
+)

@@ -4,7 +4,7 @@ A rule takes the acting user (or an anonymous user) and the object, and answers 
 Query scopes return a SQL criterion that limits a list to what the user may see.
 """
 
-from sqlalchemy import false, or_, true
+from sqlalchemy import false, or_, select, true
 
 from app.auth import roles
 from app.directory import kinds
@@ -124,3 +124,113 @@ def can_view_audit_log(user):
 def can_browse_directory(user):
     """Every signed-in user has the directory page (scoped by organization_scope)."""
     return is_signed_in(user)
+
+
+# --- hotline tickets ---------------------------------------------------------------------
+
+# The queue each support role works (plan items 1.1 and 1.2).
+AGENT_QUEUES = {roles.OPERATOR: "technical", roles.METHODOLOGIST: "methodological"}
+
+
+def is_agent_for(user, queue_key):
+    """Whether the user works tickets of this queue (admins work both)."""
+    if has_role(user, roles.ADMIN):
+        return True
+    return is_signed_in(user) and AGENT_QUEUES.get(user.role) == queue_key
+
+
+def is_agent(user):
+    """Whether the user works any hotline queue."""
+    return has_role(user, roles.ADMIN, *AGENT_QUEUES)
+
+
+def agent_queue_keys(user):
+    """The queues the user works."""
+    if has_role(user, roles.ADMIN):
+        return tuple(AGENT_QUEUES.values())
+    queue = AGENT_QUEUES.get(getattr(user, "role", None)) if is_signed_in(user) else None
+    return (queue,) if queue else ()
+
+
+def _is_participant(user, ticket):
+    return user.id == ticket.requester_id or any(w.id == user.id for w in ticket.watchers)
+
+
+def can_file_ticket(user):
+    """Every signed-in user may write to the hotline."""
+    return is_signed_in(user)
+
+
+def can_view_ticket(user, ticket):
+    """Agents of the queue, the region, participants, and staff of the requester's organization."""
+    if not is_signed_in(user):
+        return False
+    if is_agent_for(user, ticket.queue.key) or has_role(user, roles.COORDINATOR):
+        return True
+    if _is_participant(user, ticket):
+        return True
+    if has_role(user, roles.MUNICIPAL):
+        return _is_in_municipality(user, ticket.organization)
+    if has_role(user, roles.SCHOOL, roles.TEACHER):
+        return ticket.organization_id == user.organization_id
+    return False
+
+
+def can_work_ticket(user, ticket):
+    """Status, assignment, priority, notes, merge and links: the queue's agents."""
+    return is_agent_for(user, ticket.queue.key)
+
+
+def can_reply_ticket(user, ticket):
+    """Agents always; others who may view, unless the ticket is closed or merged."""
+    if ticket.merged_into_id is not None:
+        return False
+    if can_work_ticket(user, ticket):
+        return True
+    return can_view_ticket(user, ticket) and ticket.status != "closed"
+
+
+def can_view_internal_notes(user, ticket):
+    """Internal notes are for the queue's agents and the region, never for the requester's side."""
+    return can_work_ticket(user, ticket) or has_role(user, roles.COORDINATOR)
+
+
+def can_rate_ticket(user, ticket):
+    """The requester rates the answer once the ticket is resolved."""
+    return is_signed_in(user) and user.id == ticket.requester_id and ticket.status in ("resolved", "closed")
+
+
+def can_view_ticket_statistics(user):
+    """Hotline statistics: operators, methodologists, the region."""
+    return has_role(user, roles.ADMIN, roles.COORDINATOR, *AGENT_QUEUES)
+
+
+def can_manage_canned_replies(user, queue_key):
+    """Agents keep their queue's canned replies."""
+    return is_agent_for(user, queue_key)
+
+
+def can_review_quarantine(user):
+    """Agents and the administrator review mail that did not become a ticket."""
+    return is_agent(user)
+
+
+def ticket_scope(user):
+    """SQL criterion on Ticket limiting a list to what the user may view (as can_view_ticket)."""
+    from tickets.models import Ticket, TicketQueue, ticket_watchers
+
+    if not is_signed_in(user):
+        return false()
+    if has_role(user, roles.ADMIN, roles.COORDINATOR):
+        return true()
+    watched = select(ticket_watchers.c.ticket_id).where(ticket_watchers.c.user_id == user.id)
+    criteria = [Ticket.requester_id == user.id, Ticket.id.in_(watched)]
+    queues = agent_queue_keys(user)
+    if queues:
+        criteria.append(Ticket.queue_id.in_(select(TicketQueue.id).where(TicketQueue.key.in_(queues))))
+    if has_role(user, roles.MUNICIPAL):
+        in_scope = select(Organization.id).where(organization_scope(user))
+        criteria.append(Ticket.organization_id.in_(in_scope))
+    if has_role(user, roles.SCHOOL, roles.TEACHER):
+        criteria.append(Ticket.organization_id == user.organization_id)
+    return or_(*criteria)

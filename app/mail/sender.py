@@ -19,6 +19,11 @@ def build_email(config, message):
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = message.message_id or make_msgid(domain="opora.local")
+    if message.reply_to:
+        email["Reply-To"] = message.reply_to
+    if message.in_reply_to:
+        email["In-Reply-To"] = message.in_reply_to
+        email["References"] = message.in_reply_to
     email.set_content(message.body, charset="utf-8")
     return email
 

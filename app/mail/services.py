@@ -1,5 +1,7 @@
 """Queueing e-mail in the outbox and delivering it."""
 
+from email.utils import make_msgid
+
 from flask import current_app, render_template
 from sqlalchemy import select
 
@@ -9,12 +11,19 @@ from app.mail.models import FAILED, PENDING, SENT, OutboundMessage
 from app.timeutil import utcnow
 
 MAX_ATTEMPTS = 5
+MESSAGE_ID_DOMAIN = "opora.local"
 
 
-def queue(recipient, subject, template, **context):
-    """Add a message rendered from templates/mail/<template>.txt to the caller's transaction."""
+def queue(recipient, subject, template, reply_to="", in_reply_to="", **context):
+    """Add a message rendered from templates/mail/<template>.txt to the caller's transaction.
+
+    The Message-ID is fixed now, so the caller can remember it for threading replies.
+    """
     body = render_template(f"mail/{template}.txt", **context)
-    message = OutboundMessage(recipient=recipient, subject=subject, body=body)
+    message = OutboundMessage(
+        recipient=recipient, subject=subject, body=body, reply_to=reply_to, in_reply_to=in_reply_to,
+        message_id=make_msgid(domain=MESSAGE_ID_DOMAIN),
+    )
     db.session.add(message)
     db.session.flush()
     return message
@@ -49,7 +58,7 @@ def _deliver(messages):
             continue
         message.attempts += 1
         try:
-            message.message_id = sender.send(config, message)
+            sender.send(config, message)
         except sender.DeliveryError as exc:
             message.last_error = str(exc)[:2000]
             if message.attempts >= MAX_ATTEMPTS:

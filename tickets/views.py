@@ -1,0 +1,5 @@
+"""Hotline pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates")
