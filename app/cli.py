@@ -90,6 +90,8 @@ def register_commands(app):
     """Attach every command to the app's CLI."""
     from app.auth.cli import user_group
     from app.directory.cli import orgs_group
+    from tickets.cli import tickets_group
 
-    for command in (init_command, demo_command, backup_command, mail_group, user_group, orgs_group):
+    commands = (init_command, demo_command, backup_command, mail_group, user_group, orgs_group, tickets_group)
+    for command in commands:
         app.cli.add_command(command)

@@ -39,7 +39,7 @@ def _send(ticket, recipients, template, in_reply_to="", **context):
         seen.add(user.email)
         message = mail.queue(
             user.email, _subject(ticket), template, reply_to=ticket.queue.inbound_address,
-            in_reply_to=in_reply_to, ticket=ticket, url=_ticket_url(ticket), recipient=user, **context,
+            in_reply_to=in_reply_to, ticket=ticket, url=_ticket_url(ticket), reader=user, **context,
         )
         remember_message_id(ticket, message.message_id)
         outgoing.append(message)
