@@ -86,6 +86,46 @@ def mail_send_command():
     click.echo(f"Отправлено писем: {sent}")
 
 
+EX_TEMPFAIL = 75  # sysexits.h: the MTA keeps the message and delivers it again later
+INGEST_REASONS = {
+    "unparseable": "это не почтовое сообщение", "auto-reply": "автоответ",
+    "unknown-sender": "неизвестный отправитель",
+    "reply-not-allowed": "отправитель не может отвечать в это обращение",
+    "not-participant": "метка обращения, в котором отправитель не участвует",
+    "no-queue": "адрес получателя не относится к горячей линии", "rejected": "письмо отклонено",
+    "error": "ошибка обработки", "duplicate": "повторная доставка",
+}
+
+
+def _ingest_summary(result):
+    reason = INGEST_REASONS.get(result.reason_code, result.reason)
+    if result.outcome == "ticket_created":
+        return f"Создано обращение {result.reference}"
+    if result.outcome == "reply_added":
+        return f"Ответ добавлен в {result.reference}"
+    if result.outcome == "quarantined":
+        return f"Письмо помещено в карантин: {reason}"
+    return f"Письмо пропущено: {reason}" + (f" ({result.reference})" if result.reference else "")
+
+
+@mail_group.command("ingest")
+@click.argument("message", type=click.File("rb"), default="-")
+@with_appcontext
+def mail_ingest_command(message):
+    """Take one e-mail (standard input by default: the MTA's pipe) into the hotline."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from tickets.mail_in import ingest
+
+    raw = message.read()
+    try:
+        result = ingest(raw)
+    except SQLAlchemyError as exc:
+        click.echo(f"База данных недоступна, письмо доставят повторно ({type(exc).__name__})", err=True)
+        raise SystemExit(EX_TEMPFAIL) from exc
+    click.echo(_ingest_summary(result))
+
+
 def register_commands(app):
     """Attach every command to the app's CLI."""
     from app.auth.cli import user_group

@@ -68,6 +68,9 @@ class BaseConfig:
     SMTP_SSL = False
     SMTP_TIMEOUT = 20
     MAIL_FROM = "Опора <noreply@opora.local>"
+    # Inbound addresses of the hotlines (filled into an empty queue address by `opora init`).
+    MAIL_TECHNICAL_ADDRESS = "support@opora.local"
+    MAIL_METHODOLOGICAL_ADDRESS = "metod@opora.local"
     BASE_URL = "http://127.0.0.1:5000"
 
     SEARCH_BACKEND = "whoosh"
@@ -85,6 +88,8 @@ class BaseConfig:
         settings["SEARCH_BACKEND"] = env("SEARCH_BACKEND", cls.SEARCH_BACKEND)
         settings["BASE_URL"] = env("BASE_URL", cls.BASE_URL).rstrip("/")
         settings["MAIL_FROM"] = env("MAIL_FROM", cls.MAIL_FROM)
+        for key in ("MAIL_TECHNICAL_ADDRESS", "MAIL_METHODOLOGICAL_ADDRESS"):
+            settings[key] = env(key, getattr(cls, key)).strip().lower()
         settings["PROXY_FIX"] = int(env("PROXY_FIX", cls.PROXY_FIX))
         settings["SMTP_HOST"] = env("SMTP_HOST", cls.SMTP_HOST)
         settings["SMTP_PORT"] = int(env("SMTP_PORT", cls.SMTP_PORT))

@@ -121,6 +121,8 @@ class Ticket(db.Model):
     rating: Mapped[int | None]
     rating_comment: Mapped[str] = mapped_column(Text, default="")
     rated_at: Mapped[datetime | None]
+    # When the queue lead was told the ticket is past its deadline (so they are told once).
+    overdue_notified_at: Mapped[datetime | None]
 
     # SQLAlchemy refuses a flush whose row changed since it was loaded (a second line of defence
     # behind the explicit version check against what the agent saw).

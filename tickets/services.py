@@ -6,6 +6,7 @@ only then hands the queued notifications to the mail sender.
 
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -31,6 +32,8 @@ def ensure_queues():
     for key in c.QUEUES:
         queue = queues.get(key) or TicketQueue(key=key)
         db.session.add(queue)
+        if not queue.inbound_address:
+            queue.inbound_address = current_app.config.get(f"MAIL_{key.upper()}_ADDRESS", "")
         have = {category.slug for category in queue.categories}
         for position, (slug, name) in enumerate(c.DEFAULT_CATEGORIES[key]):
             if slug not in have:

@@ -1,11 +1,163 @@
-"""Hotline pages."""
+"""Hotline pages: the ticket list, filing a ticket, the ticket page with its forms, downloads."""
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates")
+from app.auth import permissions
+from app.errors import ServiceError, ValidationFailed
+from app.formtools import form_status
+from tickets import constants as c
+from tickets import feedback, queries, services
+from tickets.attachments import UploadedFile
+from tickets.forms import RatingForm, ReplyForm, StatusForm, TicketForm
+
+bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates",
+               static_folder="static")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every hotline page is for signed-in users."""
+
+
+@bp.app_template_filter("duration")
+def duration(delta):
+    """A time span in words («3 часа»), for SLA time left or overdue."""
+    return format_timedelta(abs(delta), threshold=0.9)
+
+
+def _uploads(name):
+    """The uploaded files of a multiple file input, as the services take them."""
+    return [UploadedFile(f.filename or "", f.read()) for f in request.files.getlist(name) if f and f.filename]
+
+
+def _show_errors(form, error):
+    """Put a service's messages next to the form's fields; the rest goes to a flash message."""
+    shown = False
+    for name, messages in error.field_errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            # Attachment checks name the field without a per-field text: use the main message.
+            field.errors = list(messages) or [error.message]
+            shown = True
+    if error.message and not shown:
+        flash(error.message, "danger")
 
 
 @bp.route("/")
 def index():
-    """Replaced by the ticket list."""
-    return ""
+    """The tickets the user may see, newest activity first, with filters as query parameters."""
+    page = request.args.get("page", 1, type=int)
+    listing = queries.list_tickets(current_user, request.args.to_dict(), page)
+    return render_template("tickets/index.html", listing=listing, c=c)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    """File a ticket to the technical or the methodological hotline."""
+    form = TicketForm()
+    form.set_choices(queries.filing_categories(), permissions.is_agent(current_user))
+    if form.validate_on_submit():
+        try:
+            ticket = services.open_ticket(
+                current_user, form.queue.data, form.subject.data, form.body.data,
+                category_id=form.category_id.data or None, priority=form.priority.data,
+                files=_uploads("files"),
+            )
+        except ValidationFailed as error:
+            _show_errors(form, error)
+        else:
+            flash(_("Ticket %(reference)s has been filed. We will answer here and by e-mail.",
+                    reference=ticket.reference), "success")
+            return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    return render_template("tickets/new.html", form=form, c=c), form_status(form)
+
+
+def _render_show(page, status=200, alert=None, reply=None, change=None, rating=None):
+    """The ticket page; a form passed in keeps what the user typed."""
+    ticket = page.ticket
+    if reply is None:
+        reply = ReplyForm(formdata=None)
+    if change is None:
+        change = StatusForm(formdata=None)
+    if rating is None:
+        rating = RatingForm(formdata=None, rating=ticket.rating, comment=ticket.rating_comment)
+    # After a conflict the page shows the current ticket: the next submit is checked against it.
+    for form in (reply, change):
+        form.version.data, form.version.raw_data = ticket.version, None  # raw_data would win when shown
+    change.offer(page.next_statuses)
+    return render_template("tickets/show.html", page=page, ticket=ticket, reply_form=reply,
+                           status_form=change, rating_form=rating, alert=alert, c=c), status
+
+
+def _refused(page, form, error, **forms):
+    """Re-render after a service refused: field errors with 400, a conflict with 409, text kept."""
+    if isinstance(error, ValidationFailed):
+        _show_errors(form, error)
+        return _render_show(page, 400, **forms)
+    message = error.message or _("This action is not available for the ticket any more. Reload the page.")
+    return _render_show(page, error.status_code, message, **forms)
+
+
+@bp.route("/<int:ticket_id>")
+def show(ticket_id):
+    """A ticket: details, SLA, conversation, files, history and the forms the user may use."""
+    return _render_show(queries.ticket_page(current_user, ticket_id))
+
+
+@bp.route("/<int:ticket_id>/reply", methods=["POST"])
+def reply(ticket_id):
+    """Add a reply, or an agent's internal note."""
+    page, form = queries.ticket_page(current_user, ticket_id), ReplyForm()
+    if not form.validate_on_submit():
+        return _render_show(page, 400, reply=form)
+    try:
+        services.add_message(current_user, page.ticket, form.body.data, is_internal=form.is_internal.data,
+                             files=_uploads("files"), expected_version=form.version.data)
+    except ServiceError as error:
+        return _refused(page, form, error, reply=form)
+    done = _("The note has been added.") if form.is_internal.data else _("The reply has been sent.")
+    flash(done, "success")
+    return redirect(url_for("tickets.show", ticket_id=ticket_id, _anchor="conversation"))
+
+
+@bp.route("/<int:ticket_id>/status", methods=["POST"])
+def change_status(ticket_id):
+    """An agent moves the ticket to another status."""
+    page, form = queries.ticket_page(current_user, ticket_id), StatusForm()
+    if not form.validate_on_submit():
+        return _render_show(page, 400, change=form)
+    try:
+        services.change_status(current_user, page.ticket, form.status.data,
+                               expected_version=form.version.data, note=(form.note.data or "").strip())
+    except ServiceError as error:
+        return _refused(page, form, error, change=form)
+    flash(_("The status is now «%(status)s».", status=page.ticket.status_label), "success")
+    return redirect(url_for("tickets.show", ticket_id=ticket_id))
+
+
+@bp.route("/<int:ticket_id>/rating", methods=["POST"])
+def rate(ticket_id):
+    """The requester rates the answer."""
+    page, form = queries.ticket_page(current_user, ticket_id), RatingForm()
+    if not form.validate_on_submit():
+        return _render_show(page, 400, rating=form)
+    try:
+        feedback.rate_ticket(current_user, page.ticket, form.rating.data, form.comment.data)
+    except ServiceError as error:
+        return _refused(page, form, error, rating=form)
+    flash(_("Thank you for the rating."), "success")
+    return redirect(url_for("tickets.show", ticket_id=ticket_id))
+
+
+@bp.route("/<int:ticket_id>/attachments/<int:attachment_id>")
+def download(ticket_id, attachment_id):
+    """A permission-checked download; always as a file, never shown inline."""
+    attachment, path = queries.attachment_for_download(current_user, ticket_id, attachment_id)
+    response = send_file(path, as_attachment=True, download_name=attachment.filename,
+                         mimetype=attachment.content_type, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -36,6 +36,13 @@ class User(UserMixin, db.Model):
     # Set by the session loader: the token of the sign-in session this request runs under.
     session_token = None
 
+    # UserMixin compares users by get_id(), which here is the session token (None for every user
+    # not signed in on this request): that would make all such users equal. Rows compare by identity,
+    # as the session's identity map guarantees one object per row.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     @property
     def is_active(self):
         """Flask-Login: disabled accounts cannot sign in."""

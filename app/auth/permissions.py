@@ -190,9 +190,19 @@ def can_reply_ticket(user, ticket):
     return can_view_ticket(user, ticket) and ticket.status != "closed"
 
 
+def can_thread_mail_by_tag(user, ticket):
+    """A subject tag alone threads e-mail only from the requester, a watcher or an agent of the queue."""
+    return is_signed_in(user) and (_is_participant(user, ticket) or can_work_ticket(user, ticket))
+
+
 def can_view_internal_notes(user, ticket):
     """Internal notes are for the queue's agents and the region, never for the requester's side."""
     return can_work_ticket(user, ticket) or has_role(user, roles.COORDINATOR)
+
+
+def can_view_sla(user):
+    """Deadlines and overdue marks in ticket lists and pages: agents and the region."""
+    return has_role(user, roles.ADMIN, roles.COORDINATOR, *AGENT_QUEUES)
 
 
 def can_rate_ticket(user, ticket):
@@ -208,6 +218,16 @@ def can_view_ticket_statistics(user):
 def can_manage_canned_replies(user, queue_key):
     """Agents keep their queue's canned replies."""
     return is_agent_for(user, queue_key)
+
+
+def can_view_queue_settings(user, queue_key):
+    """A queue's agents see its SLA, assignment, address and lead settings."""
+    return is_agent_for(user, queue_key)
+
+
+def can_manage_queue_settings(user, queue_key):
+    """Only the regional administrator changes a queue's settings."""
+    return has_role(user, roles.ADMIN)
 
 
 def can_review_quarantine(user):
@@ -234,3 +254,16 @@ def ticket_scope(user):
     if has_role(user, roles.SCHOOL, roles.TEACHER):
         criteria.append(Ticket.organization_id == user.organization_id)
     return or_(*criteria)
+
+
+def message_scope(user):
+    """SQL criterion on TicketMessage (with Ticket): public replies, and internal notes where allowed."""
+    from tickets.models import Ticket, TicketMessage, TicketQueue
+
+    if has_role(user, roles.ADMIN, roles.COORDINATOR):
+        return true()
+    queues = agent_queue_keys(user)
+    if not queues:
+        return TicketMessage.is_internal.is_(False)
+    worked = select(TicketQueue.id).where(TicketQueue.key.in_(queues))
+    return or_(TicketMessage.is_internal.is_(False), Ticket.queue_id.in_(worked))

@@ -16,6 +16,7 @@ from faker import Faker
 from app.audit import services as audit
 from app.demo import accounts, region, tambov
 from app.extensions import db
+from tickets import demo as tickets_demo
 
 
 @dataclass
@@ -61,6 +62,7 @@ DEMO_STEPS = [
     region.build_organizations,
     region.build_staff,
     accounts.build_users,
+    tickets_demo.build_tickets,
 ]
 
 

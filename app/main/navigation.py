@@ -9,6 +9,7 @@ from app.auth import permissions
 SECTIONS = (
     (_l("Home"), "main.home", lambda user: True),
     (_l("Hotline"), "tickets.index", permissions.can_file_ticket),
+    (_l("Statistics"), "ticket_stats.index", permissions.can_view_ticket_statistics),
     (_l("Directory"), "directory.index", permissions.can_browse_directory),
     (_l("Users"), "users.index", permissions.can_manage_users),
     (_l("Audit log"), "audit.index", permissions.can_view_audit_log),

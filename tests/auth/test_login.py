@@ -100,3 +100,9 @@ def test_rehash_on_login_when_parameters_change(app, auth, make, db):
     assert user.password_hash != old_hash
     assert "t=2" in user.password_hash
     assert user.password_hash.startswith("$argon2id$")
+
+
+def test_users_compare_by_identity_not_by_session(make):
+    first, second = make.user("teacher"), make.user("teacher")
+    assert first != second and first == first
+    assert len({first, second}) == 2

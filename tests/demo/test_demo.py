@@ -118,7 +118,7 @@ def test_running_twice_changes_no_row_counts(runner, db):
     first = table_counts(db)
     output, _seconds = run_demo(runner, "--password", PASSWORD)
     assert table_counts(db) == first
-    assert first["organizations"] > 250 and first["users"] == 12 and first["appointments"] > 150
+    assert first["organizations"] > 250 and first["users"] >= 12 and first["appointments"] > 150
     assert "создано 0" in output
 
 

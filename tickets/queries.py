@@ -1,0 +1,334 @@
+"""Reading the hotline: the filtered ticket list, the ticket page and attachment downloads."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.auth import permissions
+from app.directory import kinds
+from app.directory.models import Organization
+from app.errors import NotFound, PermissionDenied
+from app.extensions import db
+from app.timeutil import utcnow
+from tickets import attachments, services
+from tickets import constants as c
+from tickets.models import Attachment, Category, Ticket, TicketMessage, TicketQueue
+
+PAGE_SIZE = 25
+SEARCH_MAX = 200
+OPEN, ALL = "open", "all"
+ME, NOBODY = "me", "none"
+FIRST_RESPONSE, RESOLUTION = "first_response", "resolution"
+DEADLINE_LABELS = {FIRST_RESPONSE: _l("First response"), RESOLUTION: _l("Resolution")}
+FIELD_LABELS = {
+    "status": _l("Status"), "priority": _l("Priority"), "category": _l("Category"),
+    "assignee": _l("Assignee"), "rating": _l("Rating"), "queue": _l("Hotline"), "subject": _l("Subject"),
+    "watchers": _l("Watchers"), "merged_into": _l("Merged into"), "merged": _l("Merged in"),
+    "link": _l("Related tickets"), "first_response_due_at": _l("First response due"),
+    "resolution_due_at": _l("Resolution due"), "overdue_notified_at": _l("Overdue alert sent"),
+}
+VALUE_LABELS = {"status": c.STATUS_LABELS, "priority": c.PRIORITY_LABELS}
+
+
+# --- filters ------------------------------------------------------------------------------
+
+
+@dataclass
+class TicketFilters:
+    """The list's filters as understood; `ignored` names the parameters that were not."""
+
+    queue: str = ""
+    status: str = ALL
+    category: int | None = None
+    municipality: int | None = None
+    assignee: str = ""
+    overdue: bool = False
+    q: str = ""
+    ignored: list = field(default_factory=list)
+
+    def args(self):
+        """The active filters as query parameters (for pagination links)."""
+        values = {"queue": self.queue, "status": self.status, "category": self.category,
+                  "municipality": self.municipality, "assignee": self.assignee,
+                  "overdue": 1 if self.overdue else None, "q": self.q}
+        return {name: value for name, value in values.items() if value not in (None, "")}
+
+
+def _positive_int(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+CONVERTERS = {
+    "queue": lambda v: v if v in c.QUEUES else None,
+    "status": lambda v: v if v in c.STATUSES or v in (OPEN, ALL) else None,
+    "category": _positive_int,
+    "municipality": _positive_int,
+    "assignee": lambda v: v if v in (ME, NOBODY) or _positive_int(v) else None,
+    "overdue": lambda v: {"1": True, "0": False}.get(v),
+}
+
+
+def parse_filters(actor, args):
+    """Read filter parameters from plain strings; values not understood are ignored and named."""
+    result = TicketFilters(status=OPEN if permissions.is_agent(actor) else ALL)
+    for name, convert in CONVERTERS.items():
+        raw = str(args.get(name) or "").strip()
+        if not raw:
+            continue
+        value = convert(raw)
+        if value is None:
+            result.ignored.append(name)
+        else:
+            setattr(result, name, value)
+    result.q = str(args.get("q") or "").strip()[:SEARCH_MAX]
+    return result
+
+
+def text_search(actor, text):
+    """SQL criterion on Ticket: the subject, the body or a message the actor may read contains the text.
+
+    A case-insensitive LIKE for now; a search index replaces this one function later.
+    """
+    needle = text.lower()
+    in_messages = (
+        select(TicketMessage.id)
+        .where(TicketMessage.ticket_id == Ticket.id, permissions.message_scope(actor),
+               func.lower(TicketMessage.body).contains(needle, autoescape=True))
+        .exists()
+    )
+    return or_(func.lower(Ticket.subject).contains(needle, autoescape=True),
+               func.lower(Ticket.body).contains(needle, autoescape=True), in_messages)
+
+
+def overdue_criterion(now):
+    """SQL criterion on Ticket: open, and past the first-response or the resolution deadline."""
+    late_answer = and_(Ticket.first_responded_at.is_(None), Ticket.first_response_due_at < now)
+    return and_(Ticket.status.in_(c.OPEN_STATUSES), or_(late_answer, Ticket.resolution_due_at < now))
+
+
+def _criteria(actor, filters, now):
+    criteria = [permissions.ticket_scope(actor)]
+    if filters.queue:
+        criteria.append(Ticket.queue_id.in_(select(TicketQueue.id).where(TicketQueue.key == filters.queue)))
+    if filters.status == OPEN:
+        criteria.append(Ticket.status.in_(c.OPEN_STATUSES))
+    elif filters.status in c.STATUSES:
+        criteria.append(Ticket.status == filters.status)
+    if filters.category:
+        criteria.append(Ticket.category_id == filters.category)
+    if filters.municipality:
+        area = select(Organization.id).where(or_(Organization.id == filters.municipality,
+                                                 Organization.parent_id == filters.municipality))
+        criteria.append(Ticket.organization_id.in_(area))
+    if filters.assignee == NOBODY:
+        criteria.append(Ticket.assignee_id.is_(None))
+    elif filters.assignee:
+        criteria.append(Ticket.assignee_id == (actor.id if filters.assignee == ME else int(filters.assignee)))
+    if filters.overdue:
+        criteria.append(overdue_criterion(now))
+    if filters.q:
+        criteria.append(text_search(actor, filters.q))
+    return criteria
+
+
+# --- SLA ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Deadline:
+    """One pending SLA deadline of an open ticket."""
+
+    kind: str
+    due_at: datetime
+    left: timedelta
+
+    @property
+    def overdue(self):
+        """Whether the deadline has passed."""
+        return self.left <= timedelta(0)
+
+    @property
+    def label(self):
+        """Translated name of the deadline."""
+        return DEADLINE_LABELS[self.kind]
+
+
+def deadlines(ticket, now=None):
+    """The pending deadlines of an open ticket (none for a resolved or closed one)."""
+    now = now or utcnow()
+    if not ticket.is_open:
+        return []
+    pending, first, resolution = [], ticket.first_response_due_at, ticket.resolution_due_at
+    if ticket.first_responded_at is None and first is not None:
+        pending.append(Deadline(FIRST_RESPONSE, first, first - now))
+    if resolution is not None:
+        pending.append(Deadline(RESOLUTION, resolution, resolution - now))
+    return pending
+
+
+def sla_summary(ticket, now=None):
+    """The deadline a list row shows: an overdue one first, else the nearest; None when closed."""
+    pending = deadlines(ticket, now)
+    return min(pending, key=lambda d: (not d.overdue, d.due_at)) if pending else None
+
+
+# --- the list -----------------------------------------------------------------------------
+
+
+@dataclass
+class TicketListing:
+    """A page of tickets, the filters applied and the choices the filter form offers."""
+
+    page: object
+    filters: TicketFilters
+    categories: list
+    municipalities: list
+    assignees: list
+    show_sla: bool
+    now: datetime
+
+    def sla(self, ticket):
+        """The SLA state of a row."""
+        return sla_summary(ticket, self.now)
+
+
+def _filter_choices(actor):
+    categories = db.session.scalars(
+        select(Category).options(joinedload(Category.queue)).order_by(Category.queue_id, Category.position)
+    ).all()
+    municipalities = db.session.scalars(
+        select(Organization).where(Organization.kind == kinds.MUNICIPALITY,
+                                   permissions.organization_scope(actor)).order_by(Organization.name)
+    ).all()
+    assignees = []
+    if permissions.can_view_sla(actor):
+        keys = permissions.agent_queue_keys(actor) or c.QUEUES
+        queues = db.session.scalars(select(TicketQueue).where(TicketQueue.key.in_(keys))).all()
+        people = {user.id: user for queue in queues for user in services.queue_agents(queue)}
+        assignees = sorted(people.values(), key=lambda user: user.full_name)
+    return categories, municipalities, assignees
+
+
+def list_tickets(actor, args, page=1, per_page=PAGE_SIZE):
+    """A page of the tickets the actor may see, newest activity first, filtered by `args`."""
+    if not permissions.can_file_ticket(actor):
+        raise PermissionDenied()
+    filters, now = parse_filters(actor, args), utcnow()
+    query = (
+        select(Ticket)
+        .where(*_criteria(actor, filters, now))
+        .options(selectinload(Ticket.requester), selectinload(Ticket.assignee),
+                 selectinload(Ticket.organization))
+        .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
+    )
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    categories, municipalities, assignees = _filter_choices(actor)
+    return TicketListing(result, filters, categories, municipalities, assignees,
+                         permissions.can_view_sla(actor), now)
+
+
+# --- the ticket page ----------------------------------------------------------------------
+
+
+@dataclass
+class HistoryRow:
+    """One change as shown: translated field name and values (datetimes for the *_at fields)."""
+
+    at: datetime
+    actor: object
+    label: str
+    old: object
+    new: object
+    note: str
+
+    @property
+    def is_time(self):
+        """Whether the values are moments, to be shown in Moscow time."""
+        return isinstance(self.old, datetime) or isinstance(self.new, datetime)
+
+
+def _shown_value(name, value):
+    if not value:
+        return None
+    if name.endswith("_at"):
+        try:
+            return datetime.fromisoformat(value)  # stored as UTC text by the services
+        except ValueError:
+            return value
+    return VALUE_LABELS.get(name, {}).get(value, value)
+
+
+def _history(ticket, show_notes):
+    return [
+        HistoryRow(change.created_at, change.actor, FIELD_LABELS.get(change.field, change.field),
+                   _shown_value(change.field, change.old_value), _shown_value(change.field, change.new_value),
+                   change.note if show_notes else "")
+        for change in ticket.changes
+    ]
+
+
+@dataclass
+class TicketPage:
+    """Everything the ticket page shows, and which forms the actor gets."""
+
+    ticket: Ticket
+    messages: list
+    files: dict
+    history: list
+    deadlines: list
+    can_reply: bool
+    can_work: bool
+    can_rate: bool
+    can_view_internal: bool
+    show_sla: bool
+    next_statuses: tuple
+
+
+def ticket_page(actor, ticket_id):
+    """The ticket with its visible conversation, files and history; NotFound if not visible."""
+    ticket = services.get_ticket(actor, ticket_id)
+    messages = services.visible_messages(actor, ticket)
+    shown = {None} | {message.id for message in messages}
+    files = {}
+    for attachment in ticket.attachments:
+        if attachment.message_id in shown:
+            files.setdefault(attachment.message_id, []).append(attachment)
+    internal = permissions.can_view_internal_notes(actor, ticket)
+    can_work = permissions.can_work_ticket(actor, ticket)
+    return TicketPage(
+        ticket=ticket, messages=messages, files=files, history=_history(ticket, internal),
+        deadlines=deadlines(ticket), can_reply=permissions.can_reply_ticket(actor, ticket), can_work=can_work,
+        can_rate=permissions.can_rate_ticket(actor, ticket), can_view_internal=internal,
+        show_sla=permissions.can_view_sla(actor),
+        next_statuses=c.ALLOWED_TRANSITIONS.get(ticket.status, ()) if can_work else (),
+    )
+
+
+def attachment_for_download(actor, ticket_id, attachment_id):
+    """The attachment and its file, if the actor may read it; NotFound for everyone else."""
+    ticket = services.get_ticket(actor, ticket_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.ticket_id != ticket.id:
+        raise NotFound()
+    if attachment.message is not None and attachment.message.is_internal and \
+            not permissions.can_view_internal_notes(actor, ticket):
+        raise NotFound()
+    path = attachments.path_of(attachment)
+    if not path.is_file():
+        raise NotFound()
+    return attachment, path
+
+
+def filing_categories():
+    """Active categories of both hotlines, in the order the new-ticket form lists them."""
+    return db.session.scalars(
+        select(Category).join(Category.queue).options(joinedload(Category.queue))
+        .where(Category.is_active.is_(True)).order_by(TicketQueue.key.desc(), Category.position)
+    ).all()
