@@ -50,7 +50,7 @@ CLOSED_AUTOMATICALLY = "закрыто автоматически"
 
 def build_tickets(ctx):
     """Support staff, queue leads, then the demo tickets unless the hotlines already have some."""
-    queues = services.ensure_queues()
+    queues = services.seed_queues()
     agents = _build_agents(ctx)
     for key, email in LEADS.items():
         if queues[key].lead_id is None:

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.mail import services as mail
 from app.timeutil import utcnow
 from tickets import constants as c
-from tickets import notifications, services
+from tickets import notifications, queries, services
 from tickets.models import Ticket
 
 
@@ -26,12 +26,6 @@ class EscalationResult:
     alerted: list = field(default_factory=list)
     messages: int = 0
     unreported: list = field(default_factory=list)  # overdue, but the queue has nobody to tell
-
-
-def overdue_criterion(now):
-    """SQL criterion on Ticket: open and past the first-response or the resolution deadline."""
-    late_answer = and_(Ticket.first_responded_at.is_(None), Ticket.first_response_due_at < now)
-    return and_(Ticket.status.in_(c.OPEN_STATUSES), or_(late_answer, Ticket.resolution_due_at < now))
 
 
 def escalate(now=None):
@@ -67,7 +61,8 @@ def _alert_overdue(now, result):
     """Queue one alert per overdue ticket not yet reported; remember that it was reported."""
     tickets = db.session.scalars(
         select(Ticket)
-        .where(overdue_criterion(now), Ticket.overdue_notified_at.is_(None), Ticket.merged_into_id.is_(None))
+        .where(queries.overdue_criterion(now), Ticket.overdue_notified_at.is_(None),
+               Ticket.merged_into_id.is_(None))
         .order_by(Ticket.id)
     ).all()
     recipients_by_queue, outgoing = {}, []

@@ -5,14 +5,13 @@ quarantine, where agents create a ticket from it or discard it.
 """
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parseaddr
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.auth import permissions
@@ -149,25 +148,24 @@ def _route(raw, mail):
 def _reply(user, ticket, mail):
     files, refused = _split_attachments(mail.attachments)
     text = inbound.trim_quoted_reply(mail.text) or _("(empty message)")
-    with _in_service_commit(lambda target: _add_refused_note(target, user, refused), ticket):
-        services.add_message(user, ticket, text, files=files, source=c.EMAIL,
-                             email_message_id=mail.message_id or None)
+    _message, outgoing = services.post_message(user, ticket, text, files=files, source=c.EMAIL,
+                                               email_message_id=mail.message_id or None)
+    _add_refused_note(ticket, user, refused)
+    services.commit_and_send(outgoing)
     return IngestResult(REPLY_ADDED, ticket.id, reference=ticket.reference)
 
 
-def open_from_mail(user, queue, mail, on_commit=None):
-    """Open a ticket from a parsed message as the user; on_commit(ticket) runs inside its commit."""
+def open_from_mail(user, queue, mail, before_commit=None):
+    """Open a ticket from a parsed message as the user; before_commit(ticket) adds rows to its transaction."""
     files, refused = _split_attachments(mail.attachments)
-
-    def finish(ticket):
-        _add_refused_note(ticket, user, refused)
-        if on_commit is not None:
-            on_commit(ticket)
-
-    with _in_service_commit(finish):
-        ticket = services.open_ticket(user, queue.key, _ticket_subject(mail.subject),
-                                      (mail.text or "").strip() or _("(empty message)"), files=files,
-                                      source=c.EMAIL, email_message_id=mail.message_id or None)
+    ticket, outgoing = services.file_ticket(
+        user, queue.key, _ticket_subject(mail.subject), (mail.text or "").strip() or _("(empty message)"),
+        files=files, source=c.EMAIL, email_message_id=mail.message_id or None,
+    )
+    _add_refused_note(ticket, user, refused)
+    if before_commit is not None:
+        before_commit(ticket)
+    services.commit_and_send(outgoing)
     return IngestResult(TICKET_CREATED, ticket.id, reference=ticket.reference)
 
 
@@ -270,35 +268,6 @@ def _add_refused_note(ticket, author, refused):
     lines += [f"- {name}: {why}" for name, why in refused]
     db.session.add(TicketMessage(ticket=ticket, author=author, body="\n".join(lines), is_internal=True,
                                  source=c.EMAIL))
-
-
-@contextmanager
-def _in_service_commit(callback, ticket=None):
-    """Call callback(ticket) inside the commit of the wrapped service, for the ticket it changes or creates.
-
-    open_ticket and add_message commit themselves; adding our rows in their commit keeps an inbound
-    message one transaction, instead of a second commit that could fail on its own.
-    """
-    session = db.session()
-    tickets = [ticket] if ticket is not None else []
-    done = []
-
-    def capture(current, _context, _instances):
-        if not tickets:
-            tickets.extend(obj for obj in current.new if isinstance(obj, Ticket))
-
-    def run(_current):
-        if tickets and not done:
-            done.append(True)
-            callback(tickets[0])
-
-    event.listen(session, "before_flush", capture)
-    event.listen(session, "before_commit", run)
-    try:
-        yield
-    finally:
-        event.remove(session, "before_flush", capture)
-        event.remove(session, "before_commit", run)
 
 
 def _quarantine(raw, mail, reason, outcome=QUARANTINED, status=NEW, ticket=None):

@@ -30,7 +30,7 @@ def remember_message_id(ticket, message_id):
         db.session.add(MailReference(ticket_id=ticket.id, message_id=message_id))
 
 
-def _send(ticket, recipients, template, in_reply_to="", **context):
+def send(ticket, recipients, template, in_reply_to="", **context):
     """Queue one message per distinct enabled recipient; return the outbox rows."""
     outgoing, seen = [], set()
     for user in recipients:
@@ -61,7 +61,7 @@ def _agents(ticket, exclude=None):
 def new_ticket(ticket, email_message_id=None):
     """Tell the queue's agents (or the assignee) about a new ticket."""
     remember_message_id(ticket, email_message_id)
-    return _send(ticket, _agents(ticket, exclude=ticket.requester), "ticket_new")
+    return send(ticket, _agents(ticket, exclude=ticket.requester), "ticket_new")
 
 
 def new_message(ticket, message, email_message_id=None):
@@ -76,12 +76,12 @@ def new_message(ticket, message, email_message_id=None):
         recipients = _agents(ticket, exclude=author) + [
             u for u in ticket.watchers if u.id != author.id
         ]
-    return _send(ticket, recipients, "ticket_message", in_reply_to=email_message_id or "", message=message)
+    return send(ticket, recipients, "ticket_message", in_reply_to=email_message_id or "", message=message)
 
 
 def status_changed(ticket, old_status):
     """Tell the requester and watchers that the status changed."""
-    return _send(ticket, _requester_side(ticket), "ticket_status", old_status=old_status)
+    return send(ticket, _requester_side(ticket), "ticket_status", old_status=old_status)
 
 
 def users_by_ids(ids):
@@ -91,4 +91,4 @@ def users_by_ids(ids):
 
 def overdue_alert(ticket, lead):
     """Tell the queue lead that a ticket is past its deadline."""
-    return _send(ticket, [lead], "ticket_overdue", message_text=_("The ticket is overdue."))
+    return send(ticket, [lead], "ticket_overdue", message_text=_("The ticket is overdue."))

@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth import permissions
 from app.auth.models import User
-from app.errors import Conflict, PermissionDenied, ValidationFailed
+from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
-from app.mail import services as mail
 from tickets import constants as c
 from tickets import notifications, services
 from tickets.models import CannedReply, Category, Ticket, TicketLink, TicketMessage, TicketQueue
@@ -30,21 +28,6 @@ LATIN_LOOKALIKES = str.maketrans({"T": "Т", "M": "М"})
 
 def _fail(field_name, message):
     raise ValidationFailed(message, {field_name: [message]})
-
-
-def _conflict():
-    return Conflict(_("Someone else changed this ticket while you were editing it. "
-                      "Reload the page, check the changes and try again."))
-
-
-def _commit(outgoing=()):
-    """Commit the operation; a row changed by someone else since it was read is a Conflict."""
-    try:
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise _conflict() from error
-    mail.deliver_soon([m.id for m in outgoing])
 
 
 def _shown(value):
@@ -180,8 +163,8 @@ def assign(actor, ticket_id, assignee_id, expected_version=None):
     db.session.flush()
     outgoing = []
     if assignee is not None and assignee.id != actor.id:
-        outgoing = notifications._send(ticket, [assignee], "ticket_assigned", actor=actor)
-    _commit(outgoing)
+        outgoing = notifications.send(ticket, [assignee], "ticket_assigned", actor=actor)
+    services.commit_and_send(outgoing)
     return ticket
 
 
@@ -195,12 +178,12 @@ def change_priority(actor, ticket_id, priority, expected_version=None):
         _fail("priority", _("Choose a priority from the list."))
     if priority == ticket.priority:
         return ticket
-    first_due, resolution_due = services._sla_deadlines(ticket.queue, priority, ticket.created_at)
+    first_due, resolution_due = services.sla_deadlines(ticket.queue, priority, ticket.created_at)
     _set(ticket, actor, "priority", priority)
     _set(ticket, actor, "first_response_due_at", first_due)
     _set(ticket, actor, "resolution_due_at", resolution_due)
     services.touch(ticket)
-    _commit()
+    services.commit_and_send()
     return ticket
 
 
@@ -214,7 +197,7 @@ def change_category(actor, ticket_id, category_id, expected_version=None):
     if _set(ticket, actor, "category", category, old_shown=old.name if old else "",
             new_shown=category.name if category else ""):
         services.touch(ticket)
-        _commit()
+        services.commit_and_send()
     return ticket
 
 
@@ -239,7 +222,7 @@ def add_watcher(actor, ticket_id, email, expected_version=None):
     ticket.watchers.append(user)
     services.record_change(ticket, actor, "watchers", "", user.email)
     services.touch(ticket)
-    _commit()
+    services.commit_and_send()
     return user
 
 
@@ -252,7 +235,7 @@ def remove_watcher(actor, ticket_id, user_id, expected_version=None):
     user = ticket.watchers.pop(index)  # by position: list.remove() would compare users with ==
     services.record_change(ticket, actor, "watchers", user.email, "")
     services.touch(ticket)
-    _commit()
+    services.commit_and_send()
     return user
 
 
@@ -283,22 +266,22 @@ def transfer(actor, ticket_id, queue_key, reason, expected_version=None):
         _fail("reason", _("Shorten the reason to %(n)d characters.", n=REASON_MAX))
     target = services.queue_by_key(queue_key)
     old_reference = ticket.reference
-    ticket.queue, ticket.number = target, services._next_number(target)
+    ticket.queue, ticket.number = target, services.next_number(target)
     services.record_change(ticket, actor, "queue", old_reference, ticket.reference, note=reason)
     old_category, old_assignee = ticket.category, ticket.assignee
     _set(ticket, actor, "category", None, old_shown=old_category.name if old_category else "", new_shown="")
     _set(ticket, actor, "assignee", None, old_shown=old_assignee.email if old_assignee else "", new_shown="")
-    first_due, resolution_due = services._sla_deadlines(target, ticket.priority, ticket.created_at)
+    first_due, resolution_due = services.sla_deadlines(target, ticket.priority, ticket.created_at)
     _set(ticket, actor, "first_response_due_at", first_due)
     _set(ticket, actor, "resolution_due_at", resolution_due)
     note = _("Transferred from %(old)s to the %(queue)s. Reason: %(reason)s",
              old=old_reference, queue=target.label, reason=reason)
     db.session.add(TicketMessage(ticket=ticket, author=actor, body=note, is_internal=True))
-    services._auto_assign(ticket)
+    services.auto_assign(ticket)
     services.touch(ticket)
     db.session.flush()
     outgoing = notifications.new_ticket(ticket)
-    _commit(outgoing)
+    services.commit_and_send(outgoing)
     return ticket
 
 
@@ -316,7 +299,7 @@ def merge(actor, ticket_id, reference, expected_version=None):
                              reference=target.reference, other=target.merged_into.reference))
     _set(duplicate, actor, "merged_into", target, old_shown="", new_shown=target.reference)
     if duplicate.status != c.CLOSED:
-        services._set_status(duplicate, actor, c.CLOSED, note=_("merged into %(reference)s",
+        services.set_status(duplicate, actor, c.CLOSED, note=_("merged into %(reference)s",
                                                                   reference=target.reference))
     message = TicketMessage(ticket=duplicate, author=actor, body=_(
         "This ticket has been merged into %(reference)s: the conversation continues there.",
@@ -328,7 +311,7 @@ def merge(actor, ticket_id, reference, expected_version=None):
     services.touch(target)
     db.session.flush()
     outgoing = notifications.new_message(duplicate, message)
-    _commit(outgoing)
+    services.commit_and_send(outgoing)
     return target
 
 
@@ -345,7 +328,7 @@ def link(actor, ticket_id, reference, expected_version=None):
     services.record_change(ticket, actor, "link", "", other.reference)
     services.record_change(other, actor, "link", "", ticket.reference)
     services.touch(ticket)
-    _commit()
+    services.commit_and_send()
     return other
 
 
@@ -361,6 +344,6 @@ def unlink(actor, ticket_id, other_id, expected_version=None):
     services.record_change(ticket, actor, "link", other.reference, "")
     services.record_change(other, actor, "link", ticket.reference, "")
     services.touch(ticket)
-    _commit()
+    services.commit_and_send()
     return other
 

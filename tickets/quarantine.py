@@ -105,7 +105,7 @@ def accept_quarantined(actor, mail_id, email, queue_key):
                      requester=requester.email, sender=row.sender)
 
     try:
-        result = mail_in.open_from_mail(requester, queue, _content(row), on_commit=finish)
+        result = mail_in.open_from_mail(requester, queue, _content(row), before_commit=finish)
     except ServiceError:
         db.session.rollback()
         raise

@@ -1,10 +1,11 @@
 """Reading the hotline: the filtered ticket list, the ticket page and attachment downloads."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth import permissions
@@ -97,6 +98,7 @@ def text_search(actor, text):
     A case-insensitive LIKE for now; a search index replaces this one function later.
     """
     needle = text.lower()
+    by_number = _reference_criterion(text)
     in_messages = (
         select(TicketMessage.id)
         .where(TicketMessage.ticket_id == Ticket.id, permissions.message_scope(actor),
@@ -104,7 +106,25 @@ def text_search(actor, text):
         .exists()
     )
     return or_(func.lower(Ticket.subject).contains(needle, autoescape=True),
-               func.lower(Ticket.body).contains(needle, autoescape=True), in_messages)
+               func.lower(Ticket.body).contains(needle, autoescape=True), in_messages, by_number)
+
+
+# «Т-000123», «т123», «M-45» (Latin look-alikes too) or a bare number.
+REFERENCE = re.compile(r"^\s*([ТтTtМмMm])?\s*-?\s*(\d{1,9})\s*$")
+PREFIX_QUEUES = {"т": c.TECHNICAL, "t": c.TECHNICAL, "м": c.METHODOLOGICAL, "m": c.METHODOLOGICAL}
+
+
+def _reference_criterion(text):
+    """SQL criterion on Ticket for a typed reference, or false() when the text is not one."""
+    match = REFERENCE.match(text)
+    if match is None:
+        return false()
+    number = Ticket.number == int(match.group(2))
+    prefix = (match.group(1) or "").lower()
+    if not prefix:
+        return number
+    queue = select(TicketQueue.id).where(TicketQueue.key == PREFIX_QUEUES[prefix])
+    return and_(number, Ticket.queue_id.in_(queue))
 
 
 def overdue_criterion(now):

@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth import permissions
 from app.auth.models import User
@@ -27,7 +28,14 @@ SUBJECT_MAX = 200
 
 
 def ensure_queues():
-    """Create the two hotlines with their categories and default SLA, if missing (idempotent)."""
+    """Create the two hotlines with their categories and default SLA, if missing; commit."""
+    queues = seed_queues()
+    db.session.commit()
+    return queues
+
+
+def seed_queues():
+    """Add the missing hotlines, categories and SLA policies to the session (idempotent, no commit)."""
     queues = {q.key: q for q in db.session.scalars(select(TicketQueue))}
     for key in c.QUEUES:
         queue = queues.get(key) or TicketQueue(key=key)
@@ -45,7 +53,7 @@ def ensure_queues():
                     SlaPolicy(priority=priority, first_response_hours=first, resolution_hours=resolution)
                 )
         queues[key] = queue
-    db.session.commit()
+    db.session.flush()
     return queues
 
 
@@ -57,7 +65,7 @@ def queue_by_key(key):
     return queue
 
 
-def _sla_deadlines(queue, priority, start):
+def sla_deadlines(queue, priority, start):
     policy = next((p for p in queue.sla_policies if p.priority == priority), None)
     first, resolution = (
         (policy.first_response_hours, policy.resolution_hours) if policy else c.DEFAULT_SLA_HOURS[priority]
@@ -65,7 +73,7 @@ def _sla_deadlines(queue, priority, start):
     return start + timedelta(hours=first), start + timedelta(hours=resolution)
 
 
-def _next_number(queue):
+def next_number(queue):
     """Take the queue's next ticket number atomically (safe with several workers)."""
     return db.session.execute(
         update(TicketQueue)
@@ -117,9 +125,12 @@ def _category_for(queue, category_id):
     return category
 
 
-def open_ticket(requester, queue_key, subject, body, category_id=None, priority=c.NORMAL,
+def file_ticket(requester, queue_key, subject, body, category_id=None, priority=c.NORMAL,
                 files=(), source=c.WEB, email_message_id=None):
-    """File a ticket in a queue on behalf of the requester; return it."""
+    """Build a ticket and its notifications in the session without committing: (ticket, outgoing).
+
+    For callers that add their own rows to the same transaction (inbound mail); others use open_ticket.
+    """
     if not permissions.can_file_ticket(requester):
         raise PermissionDenied()
     _validate_text(subject, body)
@@ -130,9 +141,9 @@ def open_ticket(requester, queue_key, subject, body, category_id=None, priority=
     category = _category_for(queue, category_id)
     checked = attachments.check_files(files)
     now = utcnow()
-    first_due, resolution_due = _sla_deadlines(queue, priority, now)
+    first_due, resolution_due = sla_deadlines(queue, priority, now)
     ticket = Ticket(
-        queue=queue, number=_next_number(queue), subject=subject.strip(), body=body.strip(),
+        queue=queue, number=next_number(queue), subject=subject.strip(), body=body.strip(),
         category=category, priority=priority, source=source, requester=requester,
         organization_id=requester.organization_id, created_at=now, updated_at=now,
         first_response_due_at=first_due, resolution_due_at=resolution_due,
@@ -140,15 +151,19 @@ def open_ticket(requester, queue_key, subject, body, category_id=None, priority=
     db.session.add(ticket)
     db.session.add_all(attachments.store(ticket, None, requester, checked))
     record_change(ticket, requester, "status", "", c.NEW)
-    _auto_assign(ticket)
+    auto_assign(ticket)
     db.session.flush()
-    outgoing = notifications.new_ticket(ticket, email_message_id)
-    db.session.commit()
-    mail.deliver_soon([m.id for m in outgoing])
+    return ticket, notifications.new_ticket(ticket, email_message_id)
+
+
+def open_ticket(requester, queue_key, subject, body, **options):
+    """File a ticket in a queue on behalf of the requester; return it."""
+    ticket, outgoing = file_ticket(requester, queue_key, subject, body, **options)
+    commit_and_send(outgoing)
     return ticket
 
 
-def _auto_assign(ticket):
+def auto_assign(ticket):
     """Round-robin: give the ticket to the next agent of the queue, if the queue asks for it."""
     queue = ticket.queue
     if not queue.is_auto_assign:
@@ -188,11 +203,28 @@ def record_change(ticket, actor, field, old, new, note=""):
     return change
 
 
+def _conflict():
+    return Conflict(_("Someone else changed this ticket while you were editing it. "
+                      "Reload the page, check the changes and try again."))
+
+
 def check_version(ticket, expected_version):
     """Refuse a change made on an outdated view of the ticket (another agent changed it)."""
     if expected_version is not None and int(expected_version) != ticket.version:
-        raise Conflict(_("Someone else changed this ticket while you were editing it. "
-                         "Reload the page, check the changes and try again."))
+        raise _conflict()
+
+
+def commit_and_send(outgoing=()):
+    """Commit the request's one transaction, then hand its queued mail to the sender.
+
+    A ticket row changed by another worker since it was read (version_id_col) is a Conflict.
+    """
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise _conflict() from error
+    mail.deliver_soon([message.id for message in outgoing])
 
 
 def touch(ticket):
@@ -203,9 +235,9 @@ def touch(ticket):
 # --- conversation -------------------------------------------------------------------------
 
 
-def add_message(actor, ticket, body, is_internal=False, files=(), source=c.WEB,
-                expected_version=None, email_message_id=None):
-    """Add a public reply or an internal note; a requester's reply reopens the ticket."""
+def post_message(actor, ticket, body, is_internal=False, files=(), source=c.WEB,
+                 expected_version=None, email_message_id=None):
+    """Build a reply or note and its notifications without committing: (message, outgoing)."""
     is_agent = permissions.can_work_ticket(actor, ticket)
     if not permissions.can_reply_ticket(actor, ticket) or (is_internal and not is_agent):
         raise PermissionDenied()
@@ -222,9 +254,13 @@ def add_message(actor, ticket, body, is_internal=False, files=(), source=c.WEB,
         _after_public_message(actor, ticket, is_agent)
     touch(ticket)
     db.session.flush()
-    outgoing = notifications.new_message(ticket, message, email_message_id)
-    db.session.commit()
-    mail.deliver_soon([m.id for m in outgoing])
+    return message, notifications.new_message(ticket, message, email_message_id)
+
+
+def add_message(actor, ticket, body, **options):
+    """Add a public reply or an internal note; a requester's reply reopens the ticket."""
+    message, outgoing = post_message(actor, ticket, body, **options)
+    commit_and_send(outgoing)
     return message
 
 
@@ -232,13 +268,13 @@ def _after_public_message(actor, ticket, is_agent):
     if is_agent and ticket.first_responded_at is None and actor.id != ticket.requester_id:
         ticket.first_responded_at = utcnow()
         if ticket.status == c.NEW:
-            _set_status(ticket, actor, c.IN_PROGRESS)
+            set_status(ticket, actor, c.IN_PROGRESS)
     elif not is_agent and ticket.status in c.REOPENED_BY_REQUESTER:
         reopened = c.REOPENED_BY_REQUESTER[ticket.status]
-        _set_status(ticket, actor, reopened, note=_("reply from the requester"))
+        set_status(ticket, actor, reopened, note=_("reply from the requester"))
 
 
-def _set_status(ticket, actor, new_status, note=""):
+def set_status(ticket, actor, new_status, note=""):
     old = ticket.status
     ticket.status = new_status
     now = utcnow()
@@ -262,10 +298,8 @@ def change_status(actor, ticket, new_status, expected_version=None, note=""):
     if not c.can_transition(ticket.status, new_status):
         raise ValidationFailed(_("A ticket cannot go from «%(old)s» to «%(new)s».",
                                  old=ticket.status_label, new=c.STATUS_LABELS.get(new_status, new_status)))
-    old = _set_status(ticket, actor, new_status, note=note)
+    old = set_status(ticket, actor, new_status, note=note)
     touch(ticket)
     db.session.flush()
-    outgoing = notifications.status_changed(ticket, old)
-    db.session.commit()
-    mail.deliver_soon([m.id for m in outgoing])
+    commit_and_send(notifications.status_changed(ticket, old))
     return ticket

@@ -52,7 +52,8 @@ def index():
     """The tickets the user may see, newest activity first, with filters as query parameters."""
     page = request.args.get("page", 1, type=int)
     listing = queries.list_tickets(current_user, request.args.to_dict(), page)
-    return render_template("tickets/index.html", listing=listing, c=c)
+    return render_template("tickets/index.html", listing=listing, c=c,
+                           agent_queues=permissions.agent_queue_keys(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])

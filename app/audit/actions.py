@@ -22,6 +22,9 @@ ACTION_LABELS = {
     "directory.person_created": _l("Added a person"),
     "directory.person_updated": _l("Changed a person"),
     "directory.person_viewed": _l("Viewed a person's card"),
+    "tickets.mail_accepted": _l("Made a ticket of a quarantined e-mail"),
+    "tickets.mail_discarded": _l("Discarded a quarantined e-mail"),
+    "tickets.queue_settings_updated": _l("Changed hotline settings"),
     "users.created": _l("Created an account"),
     "users.updated": _l("Changed an account"),
 }

@@ -160,7 +160,7 @@ def test_service_refusal_quarantines_instead_of_losing_the_mail(db, ivanova, mon
     def refuse(*_args, **_kwargs):
         raise ValidationFailed("refused for the test")
 
-    monkeypatch.setattr(services, "open_ticket", refuse)
+    monkeypatch.setattr(services, "file_ticket", refuse)
     result = mail_in.ingest(eml("outlook-cp1251-qp.eml"))
     assert (result.outcome, result.reason) == (mail_in.QUARANTINED, "rejected: refused for the test")
 
@@ -169,7 +169,7 @@ def test_unexpected_error_quarantines_the_mail(db, ivanova, monkeypatch):
     def crash(*_args, **_kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(services, "open_ticket", crash)
+    monkeypatch.setattr(services, "file_ticket", crash)
     result = mail_in.ingest(eml("outlook-cp1251-qp.eml"))
     assert result.reason_code == mail_in.PROCESSING_ERROR
     assert db.session.get(QuarantinedMail, result.quarantine_id).raw == eml("outlook-cp1251-qp.eml")

@@ -176,3 +176,20 @@ def test_list_page_runs_the_same_number_of_statements_for_3_and_20_rows(auth, cl
         assert response.status_code == 200
         assert response.get_data(as_text=True).count('data-testid="ticket-row"') == total
     assert counts[0] == counts[1], counts
+
+
+def test_search_finds_a_ticket_by_its_reference(app, make, db):
+    from tickets import queries, services
+
+    services.ensure_queues()
+    teacher = make.user("teacher")
+    first = services.open_ticket(teacher, "technical", "Первое", "текст")
+    other_queue = services.open_ticket(teacher, "methodological", "Второе", "текст")
+    operator = make.user("operator")
+    found = queries.list_tickets(operator, {"q": "Т-000001", "status": "all"}, 1).page.items
+    assert [t.id for t in found] == [first.id]
+    admin = make.user("admin")
+    both = queries.list_tickets(admin, {"q": "1", "status": "all"}, 1).page.items
+    assert {t.id for t in both} == {first.id, other_queue.id}
+    latin = queries.list_tickets(admin, {"q": "m-1", "status": "all"}, 1).page.items
+    assert [t.id for t in latin] == [other_queue.id]
