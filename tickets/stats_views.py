@@ -26,8 +26,8 @@ class StatisticsFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = DateField(_l("From"), name="from")
-    date_to = DateField(_l("To"), name="to")
+    date_from = DateField(_l("Period from"), name="from")
+    date_to = DateField(_l("Period to"), name="to")
     queue = SelectField(_l("Hotline"), choices=[])
 
     def __init__(self, *args, **kwargs):

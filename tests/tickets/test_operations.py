@@ -140,8 +140,9 @@ def test_watchers_are_users_who_may_see_the_ticket(db, make, school, ticket, ope
     outsider = make.user("teacher")
     operations.add_watcher(operator, ticket.id, "  zavuch@school.test ", ticket.version)
     assert [u.id for u in ticket.watchers] == [colleague.id]
-    refusals = {outsider.email: "may not see", "nobody@school.test": "no active user",
-                colleague.email: "already follows", ticket.requester.email: "already follows", "": "Enter"}
+    follows = "уже в числе наблюдателей"
+    refusals = {outsider.email: "нет доступа", "nobody@school.test": "Нет активного пользователя",
+                colleague.email: follows, ticket.requester.email: follows, "": "Укажите адрес"}
     for email, reason in refusals.items():
         with pytest.raises(ValidationFailed) as refused:
             operations.add_watcher(operator, ticket.id, email, ticket.version)
@@ -235,8 +236,9 @@ def test_merge_closes_the_duplicate_and_moves_its_people_to_the_target(db, make,
 def test_merge_refusals(db, make, teacher, operator):
     first, second, third = file(teacher), file(teacher), file(teacher)
     hidden = file(teacher, c.METHODOLOGICAL)
-    cases = [(first, first.reference, "itself"), (first, hidden.reference, "no ticket"),
-             (first, "Т-999999", "no ticket"), (first, "чепуха", "no ticket")]
+    absent = "нет или оно вам недоступно"
+    cases = [(first, first.reference, "с самим собой"), (first, hidden.reference, absent),
+             (first, "Т-999999", absent), (first, "чепуха", absent)]
     for duplicate, reference, reason in cases:
         with pytest.raises(ValidationFailed) as refused:
             operations.merge(operator, duplicate.id, reference, duplicate.version)
@@ -290,7 +292,7 @@ def test_a_change_based_on_an_old_version_is_refused(db, make, ticket):
     operations.take(agent_a, ticket.id, seen_by_both)
     with pytest.raises(Conflict) as refused:
         operations.change_priority(agent_b, ticket.id, c.URGENT, seen_by_both)
-    assert "Someone else changed this ticket" in refused.value.message
+    assert "его изменил кто-то другой" in refused.value.message
     db.session.expire_all()
     fresh = db.session.get(Ticket, ticket.id)
     assert fresh.priority == c.NORMAL and fresh.assignee_id == agent_a.id

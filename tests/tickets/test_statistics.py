@@ -119,8 +119,11 @@ def test_by_queue_category_and_municipality(make, region, queues):
     assert [(key, n) for key, _label, n in report.by_queue] == [(c.TECHNICAL, 4), (c.METHODOLOGICAL, 2)]
     sign_in = category(queues, c.TECHNICAL, "sign-in").name
     quarter = category(queues, c.METHODOLOGICAL, "quarter-marks").name
-    assert report.by_category[:2] == [(sign_in, c.TECHNICAL, 4), (quarter, c.METHODOLOGICAL, 1)]
-    assert report.by_category[2][1:] == (None, 1)  # the ticket without a category
+    assert report.by_category[0] == (sign_in, c.TECHNICAL, 4)
+    ties = report.by_category[1:]
+    assert ties == sorted(ties)  # equal counts come in name order, whatever the UI language
+    assert {row[1:] for row in ties} == {(None, 1), (c.METHODOLOGICAL, 1)}
+    assert quarter in [row[0] for row in ties]
     assert report.by_municipality[:2] == [("Бондарский район", 3), ("город Тамбов", 2)]
     assert report.by_municipality[2][1] == 1 and len(report.by_municipality) == 3  # region/other, last
 
