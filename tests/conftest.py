@@ -6,4 +6,6 @@ pytest_plugins = [
     "tests.fixtures.auth",
     "tests.fixtures.smtp",
     "tests.fixtures.browser",
+    "tests.fixtures.queries",
+    "tests.fixtures.hotline",
 ]

@@ -13,7 +13,7 @@ from email.utils import make_msgid
 import pytest
 
 from tests.fixtures.auth import AuthActions
-from tests.fixtures.factories import PASSWORD
+from tests.fixtures.browser import sign_in
 from tickets import services
 from tickets.models import Ticket
 
@@ -23,14 +23,6 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def app_settings(mail_settings):
     return mail_settings
-
-
-def _sign_in(page, live_server, user):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url(f"{live_server}/")
 
 
 def _file_ticket(page, live_server):
@@ -71,10 +63,10 @@ def test_hotline_from_filing_to_statistics(app, live_server, chromium, make, db,
     agent_side = chromium.new_context(locale="ru-RU")
     requester_page, agent_page = requester_side.new_page(), agent_side.new_page()
     try:
-        _sign_in(requester_page, live_server, coordinator)
+        sign_in(requester_page, live_server, coordinator)
         ticket_id = _file_ticket(requester_page, live_server)
 
-        _sign_in(agent_page, live_server, operator)
+        sign_in(agent_page, live_server, operator)
         agent_page.goto(f"{live_server}/tickets/{ticket_id}")
         agent_page.locator("#reply-body").fill("Очистите кэш браузера и войдите снова.")
         agent_page.get_by_test_id("send-reply").click()

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.fixtures.factories import PASSWORD
+from tests.fixtures.browser import sign_in
 from tickets import constants as c
 from tickets import services
 from tickets.models import Ticket
@@ -12,14 +12,6 @@ from tickets.models import Ticket
 pytestmark = pytest.mark.e2e
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url(f"{live_server}/")
 
 
 def test_school_coordinator_files_a_ticket_with_an_attachment(live_server, page, make, db, artifacts_dir):

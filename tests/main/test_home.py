@@ -4,10 +4,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from app.directory import kinds
-from app.extensions import db
 
 TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)\b[^>]*>")
 
@@ -167,16 +165,6 @@ def test_teacher_sees_whom_to_contact(auth, client, make):
     assert "Посторонняя" not in html and "Другая" not in html
 
 
-class StatementCounter:
-    """Counts the SQL statements the engine runs."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, *args):
-        self.count += 1
-
-
 def _grow(make, municipality, school):
     for number in range(4):
         extra = make.school(municipality, name=f"МБОУ «Новая СОШ № {number}»")
@@ -187,20 +175,12 @@ def _grow(make, municipality, school):
 
 
 @pytest.mark.parametrize("role", ["admin", "coordinator", "operator", "municipal", "school", "teacher"])
-def test_home_page_runs_a_fixed_number_of_statements(auth, client, make, role):
+def test_home_page_runs_a_fixed_number_of_statements(auth, client, make, role, count_statements):
     municipality = make.municipality()
     school = make.school(municipality)
     make.appointment(school)
     organization = {"municipal": municipality, "school": school, "teacher": school}.get(role)
     auth.login(role, organization=organization)
-    counter = StatementCounter()
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        home(client)
-        before = counter.count
-        _grow(make, municipality, school)
-        counter.count = 0
-        home(client)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    assert counter.count == before
+    before = count_statements(lambda: home(client))
+    _grow(make, municipality, school)
+    assert count_statements(lambda: home(client)) == before

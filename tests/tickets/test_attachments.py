@@ -10,13 +10,10 @@ from tickets import attachments, services
 from tickets.attachments import UploadedFile
 from tickets.models import Attachment, Ticket
 
+pytestmark = pytest.mark.usefixtures("queues")
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def queues(app):
-    return services.ensure_queues()
 
 
 @pytest.fixture

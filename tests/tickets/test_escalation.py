@@ -8,8 +8,10 @@ from sqlalchemy import select
 from app.mail.models import SENT, OutboundMessage
 from app.timeutil import utcnow
 from tickets import constants as c
-from tickets import escalation, services
+from tickets import escalation
 from tickets.models import Ticket, TicketChange
+
+pytestmark = pytest.mark.usefixtures("queues")
 
 NOW = datetime(2025, 3, 10, 9, 0)
 
@@ -18,12 +20,6 @@ NOW = datetime(2025, 3, 10, 9, 0)
 def app_settings(mail_settings):
     """Send mail to the test SMTP server."""
     return mail_settings
-
-
-@pytest.fixture(autouse=True)
-def queues(app):
-    """The two hotlines, as `opora init` seeds them."""
-    return services.ensure_queues()
 
 
 @pytest.fixture

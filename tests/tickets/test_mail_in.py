@@ -22,13 +22,7 @@ def eml(name):
 
 
 @pytest.fixture
-def hotline(app):
-    """The two queues, as `opora init` seeds them (addresses from the config)."""
-    return services.ensure_queues()
-
-
-@pytest.fixture
-def ivanova(make, hotline):
+def ivanova(make, queues):
     """The school coordinator who writes the sample letters."""
     return make.user("school", email="ivanova@school.test")
 
@@ -55,7 +49,7 @@ def test_outlook_letter_becomes_a_technical_ticket(db, ivanova):
     assert reference.message_id == "<000001cbf8e1$6a2b1c40$3e8154c0$@school.test>"
 
 
-def test_letter_to_the_institute_address_goes_to_the_methodological_queue(db, make, hotline):
+def test_letter_to_the_institute_address_goes_to_the_methodological_queue(db, make, queues):
     make.user("teacher", email="petrov@gimn2.test")
     result = mail_in.ingest(eml("koi8r-base64.eml"))
     assert result.reference == "М-000001"
@@ -97,7 +91,7 @@ def test_tag_of_a_ticket_that_does_not_exist_opens_a_new_ticket(db, ivanova):
 # --- quarantine and ignored mail ----------------------------------------------------------
 
 
-def test_unknown_sender_is_quarantined_with_the_raw_message_byte_for_byte(db, hotline):
+def test_unknown_sender_is_quarantined_with_the_raw_message_byte_for_byte(db, queues):
     raw = eml("unknown-sender.eml")
     result = mail_in.ingest(raw)
     assert (result.outcome, result.reason_code) == (mail_in.QUARANTINED, mail_in.UNKNOWN_SENDER)
@@ -115,7 +109,7 @@ def test_disabled_account_is_treated_as_unknown(db, ivanova):
     assert result.reason_code == mail_in.UNKNOWN_SENDER and count(db, Ticket) == 0
 
 
-def test_garbage_is_quarantined_as_unparseable(db, hotline):
+def test_garbage_is_quarantined_as_unparseable(db, queues):
     raw = eml("garbage.eml")
     result = mail_in.ingest(raw)
     assert (result.outcome, result.reason_code) == (mail_in.QUARANTINED, mail_in.UNPARSEABLE)
@@ -130,7 +124,7 @@ def test_auto_reply_creates_no_ticket_and_is_kept_as_discarded(db, ivanova):
     assert row.status == "discarded" and row.reason == mail_in.AUTO_REPLY
 
 
-def test_mail_from_the_hotline_address_itself_is_a_loop(db, hotline):
+def test_mail_from_the_hotline_address_itself_is_a_loop(db, queues):
     raw = eml("unknown-sender.eml").replace(b"vasya1987@example.org", b"support@opora.local")
     result = mail_in.ingest(raw)
     assert result.outcome == mail_in.IGNORED and count(db, Ticket) == 0
@@ -150,7 +144,7 @@ def test_duplicate_delivery_is_ignored(db, ivanova):
     assert count(db, Ticket) == 1
 
 
-def test_duplicate_delivery_of_a_quarantined_message_is_ignored(db, hotline):
+def test_duplicate_delivery_of_a_quarantined_message_is_ignored(db, queues):
     mail_in.ingest(eml("unknown-sender.eml"))
     again = mail_in.ingest(eml("unknown-sender.eml"))
     assert again.outcome == mail_in.IGNORED and count(db, QuarantinedMail) == 1
@@ -241,7 +235,7 @@ def test_subject_tag_from_a_known_user_who_is_not_a_participant_is_quarantined(d
     assert count(db, TicketMessage) == 0 and count(db, Ticket) == 1
 
 
-def test_methodological_tag_threads_into_the_methodological_ticket(db, make, hotline):
+def test_methodological_tag_threads_into_the_methodological_ticket(db, make, queues):
     petrov = make.user("teacher", email="petrov@gimn2.test")
     ticket = file_ticket(petrov, subject="Отметка за четверть", queue=c.METHODOLOGICAL)
     result = mail_in.ingest(eml("reply-mailru-pishet.eml"))

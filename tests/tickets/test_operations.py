@@ -14,11 +14,7 @@ from tickets import constants as c
 from tickets import operations, queue_tools, services
 from tickets.models import CannedReply, Category, Ticket, TicketChange, TicketLink, TicketMessage
 
-
-@pytest.fixture(autouse=True)
-def queues(app):
-    """The two hotlines with their categories and SLA, as `opora init` seeds them."""
-    return services.ensure_queues()
+pytestmark = pytest.mark.usefixtures("queues")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.extensions import db as _db
 from tickets import constants as c
-from tickets import mail_in, services
+from tickets import mail_in
 from tickets.models import QuarantinedMail, Ticket
 
 EML = Path(__file__).resolve().parents[1] / "mail" / "eml"
@@ -19,18 +19,13 @@ def eml(name):
 
 
 @pytest.fixture
-def hotline(app):
-    return services.ensure_queues()
-
-
-@pytest.fixture
-def held(hotline):
+def held(queues):
     """A letter from an unknown sender, quarantined."""
     return _db.session.get(QuarantinedMail, mail_in.ingest(eml("unknown-sender.eml")).quarantine_id)
 
 
 @pytest.fixture
-def operator(auth, hotline):
+def operator(auth, queues):
     return auth.login("operator")
 
 
@@ -53,7 +48,7 @@ def test_list_shows_new_mail_newest_first_and_filters_by_status(client, operator
     assert "vasya1987@example.org" not in accepted
 
 
-def test_list_paginates(client, operator, app, hotline):
+def test_list_paginates(client, operator, app, queues):
     for number in range(app.config["PAGE_SIZE"] + 1):
         raw = eml("unknown-sender.eml").replace(b"vasya1987@", f"sender{number}@".encode())
         mail_in.ingest(raw)
@@ -63,7 +58,7 @@ def test_list_paginates(client, operator, app, hotline):
     assert second.count('data-testid="quarantine-row"') == 1 and "sender0@example.org" in second
 
 
-def test_detail_shows_the_decoded_message_escaped(client, operator, hotline):
+def test_detail_shows_the_decoded_message_escaped(client, operator, queues):
     raw = eml("unknown-sender.eml").replace(
         "Подскажите".encode(), "<script>alert(1)</script> Подскажите".encode()
     )
@@ -76,7 +71,7 @@ def test_detail_shows_the_decoded_message_escaped(client, operator, hotline):
     assert "<script>alert(1)" not in page
 
 
-def test_detail_lists_attachment_names(client, operator, hotline):
+def test_detail_lists_attachment_names(client, operator, queues):
     raw = eml("attachments-rfc2231.eml").replace(b"ivanova@school.test", b"nobody@example.org")
     row_id = mail_in.ingest(raw).quarantine_id
     page = client.get(f"/tickets/quarantine/{row_id}").get_data(as_text=True)
@@ -84,7 +79,7 @@ def test_detail_lists_attachment_names(client, operator, hotline):
         assert name in page
 
 
-def test_unparseable_mail_can_be_opened_and_downloaded(client, operator, hotline):
+def test_unparseable_mail_can_be_opened_and_downloaded(client, operator, queues):
     row_id = mail_in.ingest(eml("garbage.eml")).quarantine_id
     assert client.get(f"/tickets/quarantine/{row_id}").status_code == 200
     assert client.get(f"/tickets/quarantine/{row_id}/original.eml").data == eml("garbage.eml")
@@ -144,7 +139,7 @@ def test_a_message_becomes_a_ticket_only_once(client, auth, make, operator, held
     assert _db.session.scalar(select(func.count()).select_from(Ticket)) == 1
 
 
-def test_attachments_of_an_accepted_message_go_into_the_ticket(client, auth, make, operator, hotline):
+def test_attachments_of_an_accepted_message_go_into_the_ticket(client, auth, make, operator, queues):
     raw = eml("attachments-rfc2231.eml").replace(b"ivanova@school.test", b"nobody@example.org")
     row_id = mail_in.ingest(raw).quarantine_id
     make.user("school", email="ivanova@school.test")

@@ -3,17 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from app.timeutil import utcnow
 from tickets import constants as c
 from tickets import queries, services
 from tickets.models import Ticket
 
-
-@pytest.fixture(autouse=True)
-def queues(app):
-    return services.ensure_queues()
+pytestmark = pytest.mark.usefixtures("queues")
 
 
 @pytest.fixture
@@ -133,20 +129,6 @@ def test_invalid_filter_values_are_ignored_and_named(tree, tickets):
     assert {t.subject for t in result.page.items} == {"Первая школа"}
 
 
-def count_statements(db, action):
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def make_tickets(make, db, count, queues):
     """Tickets by different requesters of different schools, each with its own assignee and a category.
 
@@ -160,7 +142,8 @@ def make_tickets(make, db, count, queues):
     db.session.commit()
 
 
-def test_list_page_runs_the_same_number_of_statements_for_3_and_20_rows(auth, client, db, make, queues):
+def test_list_page_runs_the_same_number_of_statements_for_3_and_20_rows(auth, client, db, make, queues,
+                                                                       count_statements):
     auth.login("coordinator")
     counts = []
     for total in (3, 20):
@@ -172,7 +155,7 @@ def test_list_page_runs_the_same_number_of_statements_for_3_and_20_rows(auth, cl
             nonlocal response
             response = client.get("/tickets/?status=all")
 
-        counts.append(count_statements(db, load))
+        counts.append(count_statements(load))
         assert response.status_code == 200
         assert response.get_data(as_text=True).count('data-testid="ticket-row"') == total
     assert counts[0] == counts[1], counts

@@ -10,11 +10,7 @@ from tickets import constants as c
 from tickets import feedback, services
 from tickets.models import SlaPolicy, Ticket, TicketChange, TicketMessage
 
-
-@pytest.fixture(autouse=True)
-def queues(app):
-    """The two hotlines with their categories and SLA, as `opora init` seeds them."""
-    return services.ensure_queues()
+pytestmark = pytest.mark.usefixtures("queues")
 
 
 @pytest.fixture

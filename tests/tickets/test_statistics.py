@@ -6,22 +6,17 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event
 
 from app.errors import PermissionDenied, ValidationFailed
 from tickets import constants as c
-from tickets import services, statistics
+from tickets import statistics
 from tickets.models import Category, Ticket
+
+pytestmark = pytest.mark.usefixtures("queues")
 
 TODAY = date(2025, 1, 10)  # a Friday; the period below spans the new year
 PERIOD = {"date_from": "2024-12-16", "date_to": "2025-01-10"}
 URL = "/tickets/statistics/?from=2024-12-16&to=2025-01-10"
-
-
-@pytest.fixture(autouse=True)
-def queues(app):
-    """The two hotlines, as `opora init` seeds them."""
-    return services.ensure_queues()
 
 
 def category(queues, key, slug):
@@ -168,31 +163,14 @@ def test_others_may_not_see_statistics(make, role):
         report_for(make.user(role))
 
 
-def test_a_fixed_number_of_statements_whatever_the_row_count(make, db, region, queues):
+def test_a_fixed_number_of_statements_whatever_the_row_count(make, db, region, queues, count_statements):
     coordinator = make.user("coordinator")
-    few = count_statements(db, lambda: report_for(coordinator))
+    few = count_statements(lambda: report_for(coordinator))
     school = make.school(region["first"])
     for day in range(20):
         add_ticket(db, queues[c.TECHNICAL], make.user("teacher", organization=school),
                    datetime(2024, 12, 17 + day % 10, 8), 2, 5, rating=4)
-    assert count_statements(db, lambda: report_for(coordinator)) == few <= 6
-
-
-def count_statements(db, action):
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
-# --- the page ---------------------------------------------------------------------------
+    assert count_statements(lambda: report_for(coordinator)) == few <= 6
 
 
 @pytest.mark.parametrize("role", ["operator", "methodologist", "coordinator", "admin"])

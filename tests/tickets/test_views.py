@@ -11,13 +11,10 @@ from tickets import services
 from tickets.attachments import UploadedFile
 from tickets.models import Attachment, Ticket, TicketMessage
 
+pytestmark = pytest.mark.usefixtures("queues")
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def queues(app):
-    return services.ensure_queues()
 
 
 @pytest.fixture
