@@ -142,15 +142,16 @@ def configure_blueprints(app):
     from app.auth.views import bp as auth_bp
     from app.directory.views import bp as directory_bp
     from app.main.views import bp as main_bp
+    from knowledge_base.views import bp as kb_bp
     from tickets.agent_views import bp as ticket_agent_bp
     from tickets.quarantine_views import bp as ticket_mail_bp
     from tickets.stats_views import bp as ticket_stats_bp
     from tickets.views import bp as tickets_bp
 
-    for blueprint in (main_bp, auth_bp, users_bp, directory_bp, audit_bp, tickets_bp, ticket_stats_bp):
+    blueprints = (main_bp, auth_bp, users_bp, directory_bp, audit_bp, tickets_bp, ticket_stats_bp,
+                  ticket_agent_bp, ticket_mail_bp, kb_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    app.register_blueprint(ticket_agent_bp)
-    app.register_blueprint(ticket_mail_bp)
 
 
 def configure_templates(app):

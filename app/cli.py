@@ -130,8 +130,10 @@ def register_commands(app):
     """Attach every command to the app's CLI."""
     from app.auth.cli import user_group
     from app.directory.cli import orgs_group
+    from app.search.cli import search_group
     from tickets.cli import tickets_group
 
-    commands = (init_command, demo_command, backup_command, mail_group, user_group, orgs_group, tickets_group)
+    commands = (init_command, demo_command, backup_command, mail_group, user_group, orgs_group,
+                tickets_group, search_group)
     for command in commands:
         app.cli.add_command(command)

@@ -267,3 +267,49 @@ def message_scope(user):
         return TicketMessage.is_internal.is_(False)
     worked = select(TicketQueue.id).where(TicketQueue.key.in_(queues))
     return or_(TicketMessage.is_internal.is_(False), Ticket.queue_id.in_(worked))
+
+
+# --- knowledge base ----------------------------------------------------------------------
+
+# Who reads which audience: everyone public guides, signed-in users staff ones, support internal ones.
+INTERNAL_READERS = (roles.ADMIN, *AGENT_QUEUES)
+
+
+def visible_audiences(user):
+    """Article audiences the user may read."""
+    if has_role(user, *INTERNAL_READERS):
+        return ("public", "staff", "internal")
+    if is_signed_in(user):
+        return ("public", "staff")
+    return ("public",)
+
+
+def can_author_articles(user):
+    """Who writes drafts and submits them for review: methodologists, operators, the administrator."""
+    return has_role(user, roles.ADMIN, *AGENT_QUEUES)
+
+
+def can_publish_articles(user):
+    """Methodologists and the administrator publish, archive and restore guides."""
+    return has_role(user, roles.ADMIN, roles.METHODOLOGIST)
+
+
+def can_read_article(user, article):
+    """Published articles within the user's audiences; authors also read drafts and archives."""
+    if can_author_articles(user):
+        return True
+    return article.status == "published" and article.audience in visible_audiences(user)
+
+
+def article_scope(user):
+    """SQL criterion on Article: what the user may find in lists and search."""
+    from knowledge_base.models import Article
+
+    if can_author_articles(user):
+        return true()
+    return (Article.status == "published") & Article.audience.in_(visible_audiences(user))
+
+
+def can_make_article_from_ticket(user, ticket):
+    """A methodologist (or admin) turns a good answer of a ticket they may view into a draft guide."""
+    return can_publish_articles(user) and can_view_ticket(user, ticket)

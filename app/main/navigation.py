@@ -8,6 +8,7 @@ from app.auth import permissions
 # (label, endpoint, rule) in display order; a rule decides whether the user sees the item.
 SECTIONS = (
     (_l("Home"), "main.home", lambda user: True),
+    (_l("Guides"), "kb.index", lambda user: True),
     (_l("Hotline"), "tickets.index", permissions.can_file_ticket),
     (_l("Statistics"), "ticket_stats.index", permissions.can_view_ticket_statistics),
     (_l("Directory"), "directory.index", permissions.can_browse_directory),
