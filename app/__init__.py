@@ -142,6 +142,7 @@ def configure_blueprints(app):
     from app.auth.views import bp as auth_bp
     from app.directory.views import bp as directory_bp
     from app.main.views import bp as main_bp
+    from knowledge_base.suggest_views import bp as kb_suggest_bp
     from knowledge_base.views import bp as kb_bp
     from tickets.agent_views import bp as ticket_agent_bp
     from tickets.quarantine_views import bp as ticket_mail_bp
@@ -149,7 +150,7 @@ def configure_blueprints(app):
     from tickets.views import bp as tickets_bp
 
     blueprints = (main_bp, auth_bp, users_bp, directory_bp, audit_bp, tickets_bp, ticket_stats_bp,
-                  ticket_agent_bp, ticket_mail_bp, kb_bp)
+                  ticket_agent_bp, ticket_mail_bp, kb_bp, kb_suggest_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -50,6 +50,11 @@ def demo_command(password):
     from app.demo.services import build_demo_region
 
     result = build_demo_region(password=password, progress=click.echo)
+    # Demo rows are inserted in bulk, past the per-change indexing: rebuild the index once.
+    from app.search.services import reindex
+
+    click.echo("Поисковый индекс…")
+    reindex()
     click.echo("")
     click.echo("Демонстрационные учётные записи:")
     for email, role_label in result.logins:
@@ -131,9 +136,10 @@ def register_commands(app):
     from app.auth.cli import user_group
     from app.directory.cli import orgs_group
     from app.search.cli import search_group
+    from knowledge_base.cli import kb_group
     from tickets.cli import tickets_group
 
     commands = (init_command, demo_command, backup_command, mail_group, user_group, orgs_group,
-                tickets_group, search_group)
+                tickets_group, search_group, kb_group)
     for command in commands:
         app.cli.add_command(command)

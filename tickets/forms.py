@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     MultipleFileField,
     RadioField,
@@ -48,6 +49,9 @@ class TicketForm(FlaskForm):
     body = TextAreaField(_l("Description"), validators=[DataRequired(REQUIRED), Length(max=TEXT_MAX)],
                          description=MARKDOWN_HELP)
     files = MultipleFileField(_l("Attachments"), description=FILES_HELP)
+    # Guides: the ones the suggestion script showed (comma-separated slugs), and the one asked about.
+    seen_articles = HiddenField()
+    article = HiddenField()
 
     def set_choices(self, categories, may_choose_urgent):
         """Offer the categories grouped by hotline key, and the priorities the user may choose."""
@@ -90,3 +94,7 @@ class RatingForm(FlaskForm):
     rating = RadioField(_l("Rating"), coerce=int, choices=[(n, str(n)) for n in range(1, 6)],
                         validators=[InputRequired(_l("Choose a rating from 1 to 5."))])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=NOTE_MAX)])
+
+
+class DraftGuideForm(FlaskForm):
+    """«Make a guide draft» of an answer: nothing to fill in, the CSRF token only."""

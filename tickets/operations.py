@@ -15,6 +15,7 @@ from app.auth import permissions
 from app.auth.models import User
 from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
+from app.search import services as search
 from tickets import constants as c
 from tickets import notifications, services
 from tickets.models import CannedReply, Category, Ticket, TicketLink, TicketMessage, TicketQueue
@@ -280,6 +281,7 @@ def transfer(actor, ticket_id, queue_key, reason, expected_version=None):
     services.auto_assign(ticket)
     services.touch(ticket)
     db.session.flush()
+    search.document_changed("ticket", ticket.id)  # the indexed title holds the new reference
     outgoing = notifications.new_ticket(ticket)
     services.commit_and_send(outgoing)
     return ticket

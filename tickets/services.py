@@ -16,6 +16,7 @@ from app.auth.models import User
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.mail import services as mail
+from app.search import services as search
 from app.timeutil import utcnow
 from tickets import attachments, notifications
 from tickets import constants as c
@@ -153,6 +154,7 @@ def file_ticket(requester, queue_key, subject, body, category_id=None, priority=
     record_change(ticket, requester, "status", "", c.NEW)
     auto_assign(ticket)
     db.session.flush()
+    search.document_changed("ticket", ticket.id)
     return ticket, notifications.new_ticket(ticket, email_message_id)
 
 
@@ -215,7 +217,7 @@ def check_version(ticket, expected_version):
 
 
 def commit_and_send(outgoing=()):
-    """Commit the request's one transaction, then hand its queued mail to the sender.
+    """Commit the request's one transaction, then update the search index and hand its queued mail on.
 
     A ticket row changed by another worker since it was read (version_id_col) is a Conflict.
     """
@@ -224,6 +226,7 @@ def commit_and_send(outgoing=()):
     except StaleDataError as error:
         db.session.rollback()
         raise _conflict() from error
+    search.apply_pending()
     mail.deliver_soon([message.id for message in outgoing])
 
 
@@ -254,6 +257,8 @@ def post_message(actor, ticket, body, is_internal=False, files=(), source=c.WEB,
         _after_public_message(actor, ticket, is_agent)
     touch(ticket)
     db.session.flush()
+    if not is_internal:  # notes are not indexed
+        search.document_changed("ticket", ticket.id)
     return message, notifications.new_message(ticket, message, email_message_id)
 
 

@@ -1,6 +1,6 @@
 """Hotline pages: the ticket list, filing a ticket, the ticket page with its forms, downloads."""
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,12 +9,13 @@ from app.auth import permissions
 from app.errors import ServiceError, ValidationFailed
 from app.formtools import form_status
 from tickets import constants as c
-from tickets import feedback, queries, services
+from tickets import feedback, kb_links, queries, search_provider, services
 from tickets.attachments import UploadedFile
-from tickets.forms import RatingForm, ReplyForm, StatusForm, TicketForm
+from tickets.forms import DraftGuideForm, RatingForm, ReplyForm, StatusForm, TicketForm
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates",
                static_folder="static")
+search_provider.register()
 
 
 @bp.before_request
@@ -61,10 +62,16 @@ def create():
     """File a ticket to the technical or the methodological hotline."""
     form = TicketForm()
     form.set_choices(queries.filing_categories(), permissions.is_agent(current_user))
+    # «Ask the hotline» from a guide: /tickets/new?article=<slug> (an unknown slug is ignored).
+    guide = kb_links.article_for_question(current_user, form.article.data or request.args.get("article"))
+    if guide is not None and not form.is_submitted():
+        form.article.data = guide.slug
+        form.subject.data = form.subject.data or kb_links.question_subject(guide)
     if form.validate_on_submit():
         try:
-            ticket = services.open_ticket(
+            ticket = kb_links.file_ticket_with_guides(
                 current_user, form.queue.data, form.subject.data, form.body.data,
+                seen=form.seen_articles.data, article=form.article.data,
                 category_id=form.category_id.data or None, priority=form.priority.data,
                 files=_uploads("files"),
             )
@@ -74,7 +81,7 @@ def create():
             flash(_("Ticket %(reference)s has been filed. We will answer here and by e-mail.",
                     reference=ticket.reference), "success")
             return redirect(url_for("tickets.show", ticket_id=ticket.id))
-    return render_template("tickets/new.html", form=form, c=c), form_status(form)
+    return render_template("tickets/new.html", form=form, guide=guide, c=c), form_status(form)
 
 
 def _render_show(page, status=200, alert=None, reply=None, change=None, rating=None):
@@ -90,8 +97,10 @@ def _render_show(page, status=200, alert=None, reply=None, change=None, rating=N
     for form in (reply, change):
         form.version.data, form.version.raw_data = ticket.version, None  # raw_data would win when shown
     change.offer(page.next_statuses)
+    guides = kb_links.ticket_guides(current_user, ticket, page.messages)
     return render_template("tickets/show.html", page=page, ticket=ticket, reply_form=reply,
-                           status_form=change, rating_form=rating, alert=alert, c=c), status
+                           status_form=change, rating_form=rating, alert=alert, c=c, guides=guides,
+                           draft_form=DraftGuideForm(formdata=None)), status
 
 
 def _refused(page, form, error, **forms):
@@ -152,6 +161,17 @@ def rate(ticket_id):
         return _refused(page, form, error, rating=form)
     flash(_("Thank you for the rating."), "success")
     return redirect(url_for("tickets.show", ticket_id=ticket_id))
+
+
+@bp.route("/<int:ticket_id>/messages/<int:message_id>/guide", methods=["POST"])
+def draft_guide(ticket_id, message_id):
+    """A methodologist makes a draft guide of the question and this answer, then edits it."""
+    if not DraftGuideForm().validate_on_submit():
+        abort(400)
+    article = kb_links.draft_from_answer(current_user, ticket_id, message_id)
+    flash(_("The draft «%(title)s» has been made from the answer: edit it and send it for review.",
+            title=article.title), "success")
+    return redirect(url_for("kb.edit", slug=article.slug))
 
 
 @bp.route("/<int:ticket_id>/attachments/<int:attachment_id>")

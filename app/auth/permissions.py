@@ -310,6 +310,25 @@ def article_scope(user):
     return (Article.status == "published") & Article.audience.in_(visible_audiences(user))
 
 
+def can_edit_article(user, article):
+    """Authors edit drafts and articles in review; publishers edit any article."""
+    if can_publish_articles(user):
+        return True
+    return can_author_articles(user) and article.status in ("draft", "review")
+
+
+def can_change_article_status(user, article, new_status):
+    """Authors move articles between draft and review; publishing, archiving and withdrawing: publishers."""
+    if can_publish_articles(user):
+        return True
+    return can_author_articles(user) and {article.status, new_status} <= {"draft", "review"}
+
+
+def article_needs_sign_in(user, article):
+    """An anonymous visitor may read this published staff article after signing in."""
+    return not is_signed_in(user) and article.status == "published" and article.audience == "staff"
+
+
 def can_make_article_from_ticket(user, ticket):
     """A methodologist (or admin) turns a good answer of a ticket they may view into a draft guide."""
     return can_publish_articles(user) and can_view_ticket(user, ticket)

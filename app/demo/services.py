@@ -16,6 +16,7 @@ from faker import Faker
 from app.audit import services as audit
 from app.demo import accounts, region, tambov
 from app.extensions import db
+from knowledge_base import demo as kb_demo
 from tickets import demo as tickets_demo
 
 
@@ -63,6 +64,7 @@ DEMO_STEPS = [
     region.build_staff,
     accounts.build_users,
     tickets_demo.build_tickets,
+    kb_demo.build_guides,
 ]
 
 

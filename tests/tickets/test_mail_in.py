@@ -9,6 +9,7 @@ from sqlalchemy import event, func, select
 
 from app import create_app
 from app.errors import ValidationFailed
+from app.search import services as search
 from tickets import constants as c
 from tickets import mail_in, services
 from tickets.models import MailReference, QuarantinedMail, Ticket, TicketMessage, ticket_watchers
@@ -56,17 +57,19 @@ def test_letter_to_the_institute_address_goes_to_the_methodological_queue(db, ma
     assert db.session.get(Ticket, result.ticket_id).subject == "Отметка за четверть"
 
 
-def test_refused_attachment_keeps_the_mail_and_is_noted_in_one_commit(db, ivanova):
+def test_refused_attachment_keeps_the_mail_and_is_noted_in_one_commit(db, ivanova, monkeypatch):
     commits = []
 
     def counted(session):
         commits.append(session)
 
+    # The search index is brought up to date after the commit, in a transaction of its own.
+    monkeypatch.setattr(search, "apply_pending", lambda limit=None: commits.append("index"))
     event.listen(db.session(), "after_commit", counted)
     result = mail_in.ingest(eml("attachments-rfc2231.eml"))
     event.remove(db.session(), "after_commit", counted)
     ticket = db.session.get(Ticket, result.ticket_id)
-    assert result.outcome == mail_in.TICKET_CREATED and len(commits) == 1
+    assert result.outcome == mail_in.TICKET_CREATED and commits == [db.session(), "index"]
     assert [a.filename for a in ticket.attachments] == ["Скрин.png", "Акт активации.pdf"]
     notes = [m for m in ticket.messages if m.is_internal]
     assert len(notes) == 1 and "setup.exe" in notes[0].body and "Скрин.png" not in notes[0].body

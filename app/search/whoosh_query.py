@@ -1,0 +1,230 @@
+"""Whoosh side of reading: the schema, plans as whoosh queries, and the per-thread open searcher.
+
+Two scored fields keep the query small (every term is looked up in two fields, not four):
+`head` holds the title (each occurrence counted twice) and the tags, `text` holds the summary
+(counted twice) and the body; a head match weighs HEAD_BOOST times a text match. Totals of «and»
+queries are computed from cached per-term document sets instead of a second pass of the matcher.
+"""
+
+import logging
+import os
+import threading
+from collections import OrderedDict
+
+from whoosh import index as whoosh_index
+from whoosh import query as q
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.system import pack_uint
+
+log = logging.getLogger(__name__)
+
+HEAD_BOOST = 3.0
+SCORED_FIELDS = (("head", HEAD_BOOST), ("text", 1.0))
+TERM_SETS_CACHED = 512
+FILTER_SETS_CACHED = 64
+
+
+class LemmaField(TEXT):
+    """A text field fed with already analyzed terms: a {term: frequency} mapping."""
+
+    def __init__(self):
+        super().__init__(analyzer=SpaceSeparatedTokenizer(), phrase=False)
+
+    def index(self, value, **kwargs):
+        """Postings straight from the counted terms (the analyzer already ran)."""
+        for term, freq in value.items():
+            yield term.encode("utf-8"), freq, float(freq), pack_uint(freq)
+
+
+def make_schema():
+    """Stored values for hits, filter fields, and the two scored fields."""
+    return Schema(
+        key=ID(unique=True, stored=True), kind=ID(stored=True), oid=STORED, slug=STORED, title=STORED,
+        url=STORED, summary=STORED, text_stored=STORED, audience=ID, category=ID, scope=ID,
+        head=LemmaField(), text=LemmaField(),
+    )
+
+
+def open_index(path):
+    """The index at path; RuntimeError when it was built with another schema (an older version)."""
+    ix = whoosh_index.open_dir(path)
+    if sorted(ix.schema.names()) != sorted(make_schema().names()):
+        raise RuntimeError(f"the search index in {path} has an outdated layout: run `opora search reindex`")
+    return ix
+
+
+def document_fields(analyzed):
+    """The whoosh fields of an analyzed document."""
+    doc = analyzed.doc
+    title, tags, summary, body = analyzed.counts()
+    fields = {"key": analyzed.key, "kind": doc.kind, "oid": doc.id, "slug": doc.slug or "",
+              "title": doc.title or "", "url": doc.url or "", "summary": doc.summary or "",
+              "text_stored": analyzed.text, "audience": doc.audience}
+    if doc.category_id is not None:
+        fields["category"] = str(doc.category_id)
+    if doc.scope_key:
+        fields["scope"] = str(doc.scope_key)
+    head = title + title + tags
+    text = summary + summary + body
+    if head:
+        fields["head"] = head
+    if text:
+        fields["text"] = text
+    return fields
+
+
+def _alternative_query(alternative, fields):
+    words = [q.Or([q.Term(name, term, boost=boost) for term in sorted(lemmas) for name, boost in fields])
+             for lemmas in alternative]
+    return words[0] if len(words) == 1 else q.And(words)
+
+
+def _clause_query(clause, fields):
+    options = [_alternative_query(alternative, fields) for alternative in clause.alternatives]
+    if clause.prefix:
+        options.append(q.Prefix("head", clause.prefix))
+    return options[0] if len(options) == 1 else q.Or(options)
+
+
+def plan_query(plan, mode="and"):
+    """The whoosh query of a plan: every clause in any field ("and"), or any clause in the head ("head")."""
+    fields = SCORED_FIELDS if mode == "and" else SCORED_FIELDS[:1]
+    clauses = [_clause_query(clause, fields) for clause in plan.clauses]
+    if len(clauses) == 1:
+        return clauses[0]
+    return q.And(clauses) if mode == "and" else q.Or(clauses)
+
+
+def _any_of(field, values):
+    return q.Or([q.Term(field, str(value)) for value in values])
+
+
+def filter_query(filters):
+    """Kinds, audiences, categories and scopes as an unscored query."""
+    parts = [_any_of("kind", filters.kinds), _any_of("audience", filters.audiences)]
+    if filters.category_ids is not None:
+        parts.append(_any_of("category", filters.category_ids))
+    if filters.scope_keys is not None:
+        parts.append(_any_of("scope", filters.scope_keys))
+    return q.And(parts)
+
+
+class _Cache(OrderedDict):
+    """A small LRU mapping."""
+
+    def __init__(self, size):
+        super().__init__()
+        self.size = size
+
+    def remember(self, key, value):
+        """Store a value, forgetting the least recently used one when full."""
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+    def recall(self, key):
+        """The value of a key (marked as recently used), or None."""
+        value = self.get(key)
+        if value is not None:
+            self.move_to_end(key)
+        return value
+
+
+class Handle:
+    """An open searcher with the document sets of terms and filters used with it."""
+
+    def __init__(self, inode, searcher):
+        self.inode = inode
+        self.searcher = searcher
+        self._filters = _Cache(FILTER_SETS_CACHED)
+        self._terms = _Cache(TERM_SETS_CACHED)
+
+    def allowed(self, filters):
+        """Document numbers that pass the filters."""
+        found = self._filters.recall(filters)
+        if found is None:
+            # A plain set: whoosh accepts set filters, not frozensets (the set is only read).
+            found = self._filters.remember(filters, set(filter_query(filters).docs(self.searcher)))
+        return found
+
+    def term_docs(self, term):
+        """Document numbers containing a term in a scored field."""
+        found = self._terms.recall(term)
+        if found is None:
+            reader = self.searcher.reader()
+            docs = set()
+            for name, _boost in SCORED_FIELDS:
+                if reader.doc_frequency(name, term):
+                    docs.update(reader.postings(name, term).all_ids())
+            found = self._terms.remember(term, frozenset(docs))
+        return found
+
+    def occurs(self, term):
+        """Whether some document has the term in a scored field (cheaper than its document set)."""
+        reader = self.searcher.reader()
+        return any(reader.doc_frequency(name, term) for name, _boost in SCORED_FIELDS)
+
+    def count(self, plan, filters):
+        """Documents matching every clause of the plan and the filters (set algebra, no scoring)."""
+        docs = self.allowed(filters)
+        for clause in plan.clauses:
+            docs = docs & self._clause_docs(clause)
+            if not docs:
+                break
+        return len(docs)
+
+    def _clause_docs(self, clause):
+        docs = set()
+        for alternative in clause.alternatives:
+            sets = [frozenset().union(*(self.term_docs(term) for term in lemmas)) for lemmas in alternative]
+            docs |= frozenset.intersection(*sets)
+        return docs
+
+    def doc_frequency(self, term):
+        """Documents containing the term."""
+        return len(self.term_docs(term))
+
+    def vocabulary(self):
+        """Every term of the scored fields."""
+        reader = self.searcher.reader()
+        words = set()
+        for name, _boost in SCORED_FIELDS:
+            words.update(term.decode("utf-8") for term in reader.lexicon(name))
+        return words
+
+
+class _Opened(threading.local):
+    """Per-thread open handles (whoosh searchers are not shared between threads)."""
+
+    def __init__(self):
+        self.handles = {}
+
+
+_opened = _Opened()
+
+
+def open_handle(path):
+    """This thread's handle of the index at path, reopened when it changed or was rebuilt; or None."""
+    try:
+        inode = os.stat(path).st_ino
+    except FileNotFoundError:
+        return None
+    handle = _opened.handles.get(path)
+    if handle is not None and (handle.inode != inode or not handle.searcher.up_to_date()):
+        # A fresh searcher rather than refresh(): whoosh's reader reuse can bring back
+        # segments (and deleted documents) of the previous generation.
+        handle.searcher.close()
+        handle = None
+    if handle is None:
+        if not whoosh_index.exists_in(path):
+            return None
+        try:
+            handle = Handle(inode, open_index(path).searcher())
+        except Exception:  # noqa: BLE001 — an unreadable index finds nothing; pages keep working
+            log.exception("search index unreadable; rebuild it with `opora search reindex`")
+            return None
+        _opened.handles[path] = handle
+    return handle
+

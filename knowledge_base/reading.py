@@ -1,0 +1,292 @@
+"""Reading guides: the home page, category pages, an article with related guides, votes, views, search.
+
+Readers see published guides within their audiences (permissions.article_scope); drafts appear
+only on the authors' pages.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.auth import permissions
+from app.errors import NotFound, PermissionDenied, ValidationFailed
+from app.extensions import db
+from app.search import services as search
+from knowledge_base import categories as tree
+from knowledge_base import constants as c
+from knowledge_base import services
+from knowledge_base.models import Article, ArticleCategory, ArticleVote, article_tags
+
+LIST_LIMIT = 5
+RELATED_LIMIT = 5
+PER_PAGE = 20
+VOTE_COMMENT_MAX = 2000
+QUERY_MAX = 200
+
+
+def readable(actor):
+    """SQL criterion: published guides the actor may read."""
+    return (Article.status == c.PUBLISHED) & permissions.article_scope(actor)
+
+
+# --- home and categories ------------------------------------------------------------------
+
+
+@dataclass
+class CategoryCount:
+    """A category and how many guides the reader may read in it (with its subcategories)."""
+
+    category: ArticleCategory
+    count: int
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class HomePage:
+    """The knowledge base home page."""
+
+    categories: list
+    popular: list
+    recent: list
+    can_author: bool = False
+
+
+def _counts_by_category(actor):
+    query = select(Article.category_id, func.count()).where(readable(actor)).group_by(Article.category_id)
+    return dict(db.session.execute(query).all())
+
+
+def category_counts(actor):
+    """[CategoryCount] of the top-level categories, each with its subcategories' counts."""
+    counts = _counts_by_category(actor)
+    result = []
+    for top in tree.category_tree():
+        children = [CategoryCount(child, counts.get(child.id, 0)) for child in top.children]
+        total = counts.get(top.id, 0) + sum(child.count for child in children)
+        result.append(CategoryCount(top, total, children))
+    return result
+
+
+def home(actor):
+    """Categories with counts, the most read and the recently updated guides."""
+    popular = select(Article).where(readable(actor)).order_by(Article.view_count.desc(), Article.id)
+    recent = select(Article).where(readable(actor)).order_by(Article.updated_at.desc(), Article.id.desc())
+    return HomePage(
+        categories=category_counts(actor),
+        popular=db.session.scalars(popular.limit(LIST_LIMIT)).all(),
+        recent=db.session.scalars(recent.limit(LIST_LIMIT)).all(),
+        can_author=permissions.can_author_articles(actor),
+    )
+
+
+@dataclass
+class CategoryPage:
+    """A category: its guides (paginated) and subcategories with counts."""
+
+    category: ArticleCategory
+    articles: object
+    children: list
+
+
+def category_page(actor, slug, page):
+    """A category's readable guides, its own and its subcategories', newest first."""
+    category = db.session.scalar(select(ArticleCategory).where(ArticleCategory.slug == str(slug)))
+    if category is None:
+        raise NotFound()
+    ids = [category.id, *(child.id for child in category.children)]
+    query = (select(Article).where(readable(actor), Article.category_id.in_(ids))
+             .order_by(Article.updated_at.desc(), Article.id.desc()))
+    counts = _counts_by_category(actor)
+    children = [CategoryCount(child, counts.get(child.id, 0)) for child in category.children]
+    return CategoryPage(category, db.paginate(query, page=page, per_page=PER_PAGE, error_out=False), children)
+
+
+# --- an article ---------------------------------------------------------------------------
+
+
+@dataclass
+class ArticlePage:
+    """An article as its reader sees it."""
+
+    article: Article
+    related: list
+    images: list
+    attachments: list
+    vote: ArticleVote | None
+    next_statuses: list
+    can_edit: bool
+    can_author: bool
+    counted: bool = False
+
+
+def related_articles(actor, article, limit=RELATED_LIMIT):
+    """Readable guides of the same category or with shared tags; more shared tags first."""
+    tag_ids = [tag.id for tag in article.tags]
+    shared = (select(article_tags.c.article_id, func.count().label("n"))
+              .where(article_tags.c.tag_id.in_(tag_ids or [0]))
+              .group_by(article_tags.c.article_id).subquery())
+    links = [shared.c.n > 0]
+    if article.category_id is not None:
+        links.append(Article.category_id == article.category_id)
+    query = (select(Article).outerjoin(shared, shared.c.article_id == Article.id)
+             .where(readable(actor), Article.id != article.id, or_(*links))
+             .order_by(func.coalesce(shared.c.n, 0).desc(), Article.view_count.desc(), Article.id)
+             .limit(limit))
+    return db.session.scalars(query).all()
+
+
+def voter_key(actor, visitor_secret):
+    """Who votes: a user by id; a guest by a hash of the random key kept in their session."""
+    if permissions.is_signed_in(actor):
+        return f"user-{actor.id}"
+    if not visitor_secret:
+        return None
+    return hashlib.sha256(f"guest:{visitor_secret}".encode()).hexdigest()
+
+
+def _existing_vote(article, key):
+    if key is None:
+        return None
+    return db.session.scalar(select(ArticleVote).where(ArticleVote.article_id == article.id,
+                                                       ArticleVote.voter_key == key))
+
+
+def _count_view(article, already_viewed):
+    """One more view, once per session; a single UPDATE so that readers never overwrite each other."""
+    if not article.is_published or article.id in already_viewed:
+        return False
+    db.session.execute(update(Article).where(Article.id == article.id)
+                       .values(view_count=Article.view_count + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+    return True
+
+
+def article_page(actor, slug, already_viewed=(), visitor_secret=None):
+    """The article, related guides, files, the reader's vote; counts the view if new to the session."""
+    article = services.article_by_slug(actor, slug)
+    counted = _count_view(article, set(already_viewed or ()))
+    return ArticlePage(
+        article=article, related=related_articles(actor, article),
+        images=[f for f in article.files if f.is_image],
+        attachments=[f for f in article.files if not f.is_image],
+        vote=_existing_vote(article, voter_key(actor, visitor_secret)),
+        next_statuses=services.next_statuses(actor, article),
+        can_edit=permissions.can_edit_article(actor, article),
+        can_author=permissions.can_author_articles(actor), counted=counted,
+    )
+
+
+def print_view(actor, slug):
+    """The article for the print-friendly page (not counted as a view)."""
+    return services.article_by_slug(actor, slug)
+
+
+def _change_counts(article_id, helpful, delta):
+    column = "helpful_count" if helpful else "unhelpful_count"
+    db.session.execute(update(Article).where(Article.id == article_id)
+                       .values({column: getattr(Article, column) + delta})
+                       .execution_options(synchronize_session=False))
+
+
+def vote(actor, slug, visitor_secret, is_helpful, comment=""):
+    """«Was this helpful?»: one vote per reader and guide; voting again changes the vote."""
+    article = services.article_by_slug(actor, slug)
+    key = voter_key(actor, visitor_secret)
+    if not article.is_published or key is None:
+        raise PermissionDenied(_("Only published guides can be rated."))
+    comment = str(comment or "").strip()
+    if len(comment) > VOTE_COMMENT_MAX:
+        message = _("Shorten this to %(max)d characters.", max=VOTE_COMMENT_MAX)
+        raise ValidationFailed(message, {"comment": [message]})
+    existing = _existing_vote(article, key)
+    if existing is None:
+        user_id = actor.id if permissions.is_signed_in(actor) else None
+        db.session.add(ArticleVote(article_id=article.id, voter_key=key, is_helpful=bool(is_helpful),
+                                   comment=comment, user_id=user_id))
+        _change_counts(article.id, is_helpful, +1)
+    else:
+        if existing.is_helpful != bool(is_helpful):
+            _change_counts(article.id, existing.is_helpful, -1)
+            _change_counts(article.id, is_helpful, +1)
+        existing.is_helpful, existing.comment = bool(is_helpful), comment or existing.comment
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same reader voted in a parallel request a moment ago: that vote stands.
+        db.session.rollback()
+    return article
+
+
+# --- authors' list and search ---------------------------------------------------------------
+
+
+def manage_listing(actor, status, page):
+    """Every guide for authors, optionally of one status, latest changes first."""
+    if not permissions.can_author_articles(actor):
+        raise PermissionDenied()
+    query = select(Article).order_by(Article.updated_at.desc(), Article.id.desc())
+    if status in c.STATUSES:
+        query = query.where(Article.status == status)
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+class HitsPage(Pagination):
+    """Search hits with the interface of a SQLAlchemy page, so the pagination macro shows them."""
+
+    def __init__(self, hits, total, page, per_page):
+        self._hits, self._total = hits, total
+        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False)
+
+    def _query_items(self):
+        return self._hits
+
+    def _query_count(self):
+        return self._total
+
+
+@dataclass
+class SearchPage:
+    """The search page: the query, the category it is limited to, the hits and a spelling suggestion."""
+
+    query: str
+    category: ArticleCategory | None
+    hits: HitsPage | None = None
+    suggestion: str | None = None
+    corrected: bool = False
+    categories: list = field(default_factory=list)
+
+
+def _search_category(slug):
+    if not slug:
+        return None
+    category = db.session.scalar(select(ArticleCategory).where(ArticleCategory.slug == str(slug)))
+    if category is None:
+        raise NotFound(_("There is no such category."))
+    return category
+
+
+def _still_readable(actor, hits):
+    """The hits whose guide the actor may read now (the index may lag behind a change by a moment)."""
+    ids = [hit.id for hit in hits]
+    readable_ids = set(db.session.scalars(select(Article.id).where(Article.id.in_(ids), readable(actor))))
+    return [hit for hit in hits if hit.id in readable_ids]
+
+
+def search_page(actor, query, category_slug, page):
+    """Search published guides the actor may read, optionally in one category (with its subcategories)."""
+    query = " ".join(str(query or "").split())[:QUERY_MAX]
+    category = _search_category(category_slug)
+    view = SearchPage(query, category, categories=tree.category_tree())
+    if not query:
+        return view
+    category_ids = None if category is None else [category.id, *(child.id for child in category.children)]
+    results = search.search(query, kinds=("article",), audiences=permissions.visible_audiences(actor),
+                            category_ids=category_ids, page=page, per_page=PER_PAGE)
+    view.hits = HitsPage(_still_readable(actor, results.hits), results.total, results.page, results.per_page)
+    view.suggestion, view.corrected = results.suggestion, results.corrected
+    return view
