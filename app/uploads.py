@@ -1,7 +1,10 @@
 """Upload checks shared by every feature: size and type limits, content matched to the extension."""
 
+import hashlib
 import os
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -86,3 +89,27 @@ def check_files(uploads):
     if len(uploads) > MAX_FILES:
         raise ValidationFailed(_("Attach at most %(n)d files at once.", n=MAX_FILES), {"files": []})
     return [(upload, check_file(upload)) for upload in uploads]
+
+
+def folder_path(folder):
+    """A folder of stored uploads in the instance folder (never under static/)."""
+    return Path(current_app.instance_path) / folder
+
+
+def stored_path(folder, stored_name):
+    """Where a stored upload lives: instance/<folder>/<first two letters>/<name>."""
+    return folder_path(folder) / stored_name[:2] / stored_name
+
+
+def save(folder, upload):
+    """Write a checked upload under a generated name; return the columns every file row keeps."""
+    stored_name = uuid.uuid4().hex
+    path = stored_path(folder, stored_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(upload.data)
+    return {
+        "filename": os.path.basename(upload.filename)[:255],
+        "stored_name": stored_name,
+        "size": len(upload.data),
+        "sha256": hashlib.sha256(upload.data).hexdigest(),
+    }

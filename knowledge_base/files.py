@@ -4,13 +4,7 @@ Only PNG, JPEG and GIF are ever shown inline, with their exact content type; eve
 downloaded as a file. SVG and HTML are not accepted by app.uploads at all (they can carry script).
 """
 
-import hashlib
-import os
-import uuid
-from pathlib import Path
-
-from flask import current_app
-
+from app import uploads
 from app.auth import permissions
 from app.errors import NotFound, PermissionDenied
 from app.extensions import db
@@ -20,34 +14,26 @@ from knowledge_base.models import ArticleFile
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
 
 
-def storage_dir():
-    """Where guide files live (outside the static folder)."""
-    return Path(current_app.instance_path) / "kb-files"
+FOLDER = "kb-files"
 
 
 def path_of(row):
     """The file of a stored ArticleFile."""
-    return storage_dir() / row.stored_name[:2] / row.stored_name
+    return uploads.stored_path(FOLDER, row.stored_name)
 
 
-def check(uploads):
+def check(files):
     """Check every upload before anything is stored: [(upload, content type)] or ValidationFailed."""
-    return check_files(list(uploads or ()))
+    return check_files(list(files or ()))
 
 
 def store(article, uploader, checked):
     """Write checked uploads under generated names; add ArticleFile rows to the session (no commit)."""
-    rows = []
-    for upload, content_type in checked:
-        stored_name = uuid.uuid4().hex
-        path = storage_dir() / stored_name[:2] / stored_name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(upload.data)
-        rows.append(ArticleFile(
-            filename=os.path.basename(upload.filename)[:255], stored_name=stored_name,
-            content_type=content_type, size=len(upload.data), sha256=hashlib.sha256(upload.data).hexdigest(),
-            is_image=content_type in INLINE_TYPES, uploaded_by_id=uploader.id if uploader else None,
-        ))
+    rows = [
+        ArticleFile(content_type=content_type, is_image=content_type in INLINE_TYPES,
+                    uploaded_by_id=uploader.id if uploader else None, **uploads.save(FOLDER, upload))
+        for upload, content_type in checked
+    ]
     article.files.extend(rows)
     return rows
 
