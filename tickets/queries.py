@@ -379,3 +379,46 @@ def filing_categories():
         select(Category).join(Category.queue).options(joinedload(Category.queue))
         .where(Category.is_active.is_(True)).order_by(TicketQueue.key.desc(), Category.position)
     ).all()
+
+
+# --- home page ----------------------------------------------------------------------------
+
+RECENT_SHOWN = 5
+
+
+@dataclass
+class Workload:
+    """The hotline at a glance for one user: their queues (agents) or their own tickets."""
+
+    is_agent: bool
+    open: int
+    unassigned: int
+    overdue: int
+    mine: int
+    recent: list
+
+
+def workload(actor, now=None):
+    """Figures for the home page in two statements: counts by SUM(CASE) and the latest tickets."""
+    now = now or utcnow()
+    is_agent = permissions.is_agent(actor)
+    if is_agent:
+        scope = Ticket.queue_id.in_(
+            select(TicketQueue.id).where(TicketQueue.key.in_(permissions.agent_queue_keys(actor))))
+        mine = Ticket.assignee_id == actor.id
+    else:
+        scope = permissions.ticket_scope(actor)
+        mine = Ticket.requester_id == actor.id
+    is_open = Ticket.status.in_(c.OPEN_STATUSES)
+    counts = db.session.execute(select(
+        func.count(Ticket.id).filter(is_open),
+        func.count(Ticket.id).filter(is_open, Ticket.assignee_id.is_(None)),
+        func.count(Ticket.id).filter(overdue_criterion(now)),
+        func.count(Ticket.id).filter(is_open, mine),
+    ).where(scope, Ticket.merged_into_id.is_(None))).one()
+    recent = db.session.scalars(
+        select(Ticket).options(joinedload(Ticket.requester))
+        .where(scope, mine if not is_agent else is_open).order_by(Ticket.updated_at.desc())
+        .limit(RECENT_SHOWN)
+    ).unique().all()
+    return Workload(is_agent, *counts, recent=recent)

@@ -13,6 +13,7 @@ from app.directory import kinds
 from app.directory.models import Appointment, Organization, Person
 from app.directory.services import today
 from app.extensions import db
+from tickets.queries import workload
 
 # Plan item 2.1: responsible persons appointed by order of the МОУО or the school before this date.
 APPOINTMENT_DEADLINE = date(2010, 11, 11)
@@ -163,7 +164,7 @@ def municipality_table(day, limit):
 
 def support_home(user, day):
     """Operators and methodologists: the region at a glance and the support staff's contacts."""
-    return {"template": "support", "overview": region_overview(day),
+    return {"template": "support", "overview": region_overview(day), "hotline": workload(user),
             "contacts": support_contacts(CONTACTS_PER_ORGANIZATION)}
 
 
@@ -197,6 +198,7 @@ def municipal_home(user, day):
         "schools": schools_with_responsible(municipality.id, day, SCHOOLS_SHOWN),
         "responsible": current_appointments([municipality.id], day).get(municipality.id),
         "deadline": APPOINTMENT_DEADLINE,
+        "hotline": workload(user),
     }
 
 
@@ -236,6 +238,7 @@ def school_home(user, day):
         "staff_count": db.session.scalar(select(func.count(Person.id)).where(of_school)),
         "support": support_organizations(),
         "deadline": APPOINTMENT_DEADLINE,
+        "hotline": workload(user),
     }
 
 
@@ -251,6 +254,7 @@ def teacher_home(user, day):
         "school_responsible": responsible.get(school.id),
         "municipality_responsible": responsible.get(school.parent_id),
         "support": support_organizations(),
+        "hotline": workload(user),
     }
 
 
