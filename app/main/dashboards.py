@@ -13,7 +13,7 @@ from app.directory import kinds
 from app.directory.models import Appointment, Organization, Person
 from app.directory.services import today
 from app.extensions import db
-from tickets.queries import workload
+from tickets.workload import workload
 
 # Plan item 2.1: responsible persons appointed by order of the МОУО or the school before this date.
 APPOINTMENT_DEADLINE = date(2010, 11, 11)
