@@ -54,6 +54,8 @@ def configure_logging(app):
     """Log to stderr at INFO; gunicorn collects it in production."""
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # pymorphy3 announces every dictionary load at INFO; only its problems matter here.
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)
 
 
 def _unicode_lower(value):
