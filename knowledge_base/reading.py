@@ -71,13 +71,18 @@ def category_counts(actor):
     return result
 
 
+def popular_guides(actor, limit=LIST_LIMIT):
+    """The most read guides the actor may read (for the portal's landing page)."""
+    query = select(Article).where(readable(actor)).order_by(Article.view_count.desc(), Article.id)
+    return db.session.scalars(query.limit(limit)).all()
+
+
 def home(actor):
     """Categories with counts, the most read and the recently updated guides."""
-    popular = select(Article).where(readable(actor)).order_by(Article.view_count.desc(), Article.id)
     recent = select(Article).where(readable(actor)).order_by(Article.updated_at.desc(), Article.id.desc())
     return HomePage(
         categories=category_counts(actor),
-        popular=db.session.scalars(popular.limit(LIST_LIMIT)).all(),
+        popular=popular_guides(actor),
         recent=db.session.scalars(recent.limit(LIST_LIMIT)).all(),
         can_author=permissions.can_author_articles(actor),
     )

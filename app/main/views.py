@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.main import dashboards
 from app.urls import safe_next_url
+from knowledge_base import reading
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
@@ -13,7 +14,7 @@ bp = Blueprint("main", __name__, template_folder="templates")
 def home():
     """Anonymous visitors get the landing page; signed-in users their role's home page."""
     if not current_user.is_authenticated:
-        return render_template("main/landing.html")
+        return render_template("main/landing.html", guides=reading.popular_guides(current_user, 5))
     summary = dashboards.home_summary(current_user)
     return render_template(f"main/home_{summary['template']}.html", **summary)
 

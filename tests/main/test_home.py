@@ -184,3 +184,17 @@ def test_home_page_runs_a_fixed_number_of_statements(auth, client, make, role, c
     before = count_statements(lambda: home(client))
     _grow(make, municipality, school)
     assert count_statements(lambda: home(client)) == before
+
+
+def test_landing_page_offers_public_guides_only(client, make, db):
+    from knowledge_base.models import Article
+
+    db.session.add_all([
+        Article(slug="public-guide", title="Открытая статья", status="published", audience="public"),
+        Article(slug="staff-guide", title="Статья для сотрудников", status="published", audience="staff"),
+        Article(slug="draft-guide", title="Черновик статьи", status="draft", audience="public"),
+    ])
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "Открытая статья" in html and 'action="/kb/search"' in html
+    assert "Статья для сотрудников" not in html and "Черновик статьи" not in html
