@@ -1,7 +1,6 @@
 """Ticket attachments: checked by app.uploads, stored under generated names in the instance folder."""
 
 from app import uploads
-from app.uploads import ALLOWED_TYPES, MAX_FILES, UploadedFile, check_file, check_files, max_size  # noqa: F401
 from tickets.models import Attachment
 
 FOLDER = "attachments"

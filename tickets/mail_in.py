@@ -14,13 +14,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from app import uploads
 from app.auth import permissions
 from app.auth.services import find_user_by_email
 from app.errors import ServiceError, ValidationFailed
 from app.extensions import db
 from app.mail import inbound
-from tickets import attachments, services
 from tickets import constants as c
+from tickets import services
 from tickets.models import MailReference, QuarantinedMail, Ticket, TicketMessage, TicketQueue
 
 # Outcomes of ingest().
@@ -248,12 +249,12 @@ def _split_attachments(found):
     """(accepted uploads, [(name, why refused)]): a refused file must not cost the whole message."""
     accepted, refused = [], []
     for name, data in found:
-        upload = attachments.UploadedFile(name, data)
-        if len(accepted) >= attachments.MAX_FILES:
-            refused.append((name, _("Attach at most %(n)d files at once.", n=attachments.MAX_FILES)))
+        upload = uploads.UploadedFile(name, data)
+        if len(accepted) >= uploads.MAX_FILES:
+            refused.append((name, _("Attach at most %(n)d files at once.", n=uploads.MAX_FILES)))
             continue
         try:
-            attachments.check_file(upload)
+            uploads.check_file(upload)
         except ValidationFailed as exc:
             refused.append((name, exc.message))
         else:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import uploads
 from app.auth import permissions
 from app.auth.models import User
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -140,7 +141,7 @@ def file_ticket(requester, queue_key, subject, body, category_id=None, priority=
         raise ValidationFailed(message, {"priority": [message]})
     queue = queue_by_key(queue_key)
     category = _category_for(queue, category_id)
-    checked = attachments.check_files(files)
+    checked = uploads.check_files(files)
     now = utcnow()
     first_due, resolution_due = sla_deadlines(queue, priority, now)
     ticket = Ticket(
@@ -248,7 +249,7 @@ def post_message(actor, ticket, body, is_internal=False, files=(), source=c.WEB,
         message = _("Write the text of the reply.")
         raise ValidationFailed(message, {"body": [message]})
     check_version(ticket, expected_version)
-    checked = attachments.check_files(files)
+    checked = uploads.check_files(files)
     message = TicketMessage(ticket=ticket, author=actor, body=body.strip(), is_internal=is_internal,
                             source=source)
     db.session.add(message)

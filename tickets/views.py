@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from app.auth import permissions
 from app.errors import ServiceError, ValidationFailed
 from app.formtools import form_status
+from app.uploads import UploadedFile
 from tickets import constants as c
 from tickets import feedback, kb_links, queries, search_provider, services
-from tickets.attachments import UploadedFile
 from tickets.forms import DraftGuideForm, RatingForm, ReplyForm, StatusForm, TicketForm
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates",

@@ -5,9 +5,10 @@ import hashlib
 import pytest
 from sqlalchemy import func, select
 
+from app import uploads
 from app.errors import ValidationFailed
+from app.uploads import UploadedFile
 from tickets import attachments, services
-from tickets.attachments import UploadedFile
 from tickets.models import Attachment, Ticket
 
 pytestmark = pytest.mark.usefixtures("queues")
@@ -38,21 +39,21 @@ def stored_files():
 ])
 def test_refused_uploads_say_which_file(upload):
     with pytest.raises(ValidationFailed) as error:
-        attachments.check_file(upload)
+        uploads.check_file(upload)
     assert upload.filename in error.value.message
     assert "files" in error.value.field_errors
 
 
 def test_accepted_uploads_get_the_served_content_type():
-    assert attachments.check_file(UploadedFile("Акт.PDF", PDF)) == "application/pdf"
-    assert attachments.check_file(UploadedFile("шаг1.png", PNG)) == "image/png"
-    assert attachments.check_file(UploadedFile("лог.txt", "Ошибка входа".encode("cp1251"))).startswith(
+    assert uploads.check_file(UploadedFile("Акт.PDF", PDF)) == "application/pdf"
+    assert uploads.check_file(UploadedFile("шаг1.png", PNG)) == "image/png"
+    assert uploads.check_file(UploadedFile("лог.txt", "Ошибка входа".encode("cp1251"))).startswith(
         "text/plain")
 
 
 def test_too_many_files_are_refused():
     with pytest.raises(ValidationFailed):
-        attachments.check_files([UploadedFile(f"{n}.txt", b"x") for n in range(attachments.MAX_FILES + 1)])
+        uploads.check_files([UploadedFile(f"{n}.txt", b"x") for n in range(uploads.MAX_FILES + 1)])
 
 
 def test_ticket_with_one_bad_file_stores_nothing(db, make):

@@ -6,9 +6,9 @@ from io import BytesIO
 import pytest
 from sqlalchemy import func, select
 
+from app.uploads import UploadedFile
 from tickets import constants as c
 from tickets import services
-from tickets.attachments import UploadedFile
 from tickets.models import Attachment, Ticket, TicketMessage
 
 pytestmark = pytest.mark.usefixtures("queues")
