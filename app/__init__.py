@@ -150,9 +150,17 @@ def configure_blueprints(app):
     from tickets.quarantine_views import bp as ticket_mail_bp
     from tickets.stats_views import bp as ticket_stats_bp
     from tickets.views import bp as tickets_bp
+    from training.assignment_views import bp as training_assign_bp
+    from training.author_views import bp as training_author_bp
+    from training.certificate_views import bp as training_certificates_bp
+    from training.report_views import bp as training_reports_bp
+    from training.seminar_views import bp as training_seminars_bp
+    from training.views import bp as training_bp
 
     blueprints = (main_bp, auth_bp, users_bp, directory_bp, audit_bp, tickets_bp, ticket_stats_bp,
-                  ticket_agent_bp, ticket_mail_bp, kb_bp, kb_suggest_bp)
+                  ticket_agent_bp, ticket_mail_bp, kb_bp, kb_suggest_bp, training_bp,
+                  training_certificates_bp, training_author_bp, training_assign_bp, training_seminars_bp,
+                  training_reports_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

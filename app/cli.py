@@ -138,8 +138,9 @@ def register_commands(app):
     from app.search.cli import search_group
     from knowledge_base.cli import kb_group
     from tickets.cli import tickets_group
+    from training.cli import training_group
 
     commands = (init_command, demo_command, backup_command, mail_group, user_group, orgs_group,
-                tickets_group, search_group, kb_group)
+                tickets_group, search_group, kb_group, training_group)
     for command in commands:
         app.cli.add_command(command)

@@ -27,3 +27,16 @@ from tickets.models import (  # noqa: F401
     TicketMessage,
     TicketQueue,
 )
+from training.models import (  # noqa: F401
+    Assignment,
+    Certificate,
+    Course,
+    Enrollment,
+    Module,
+    ModuleProgress,
+    Option,
+    Question,
+    QuizAttempt,
+    Registration,
+    Seminar,
+)

@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.queries",
     "tests.fixtures.hotline",
+    "tests.fixtures.training",
 ]

@@ -332,3 +332,91 @@ def article_needs_sign_in(user, article):
 def can_make_article_from_ticket(user, ticket):
     """A methodologist (or admin) turns a good answer of a ticket they may view into a draft guide."""
     return can_publish_articles(user) and can_view_ticket(user, ticket)
+
+
+# --- training: courses, certificates, seminars --------------------------------------------
+
+TRAINING_STAFF = (roles.ADMIN, roles.METHODOLOGIST)
+TRAINING_REPORT_VIEWERS = (roles.ADMIN, roles.COORDINATOR, roles.METHODOLOGIST, roles.MUNICIPAL, roles.SCHOOL)
+
+
+def can_author_courses(user):
+    """Methodologists (and the administrator) write, import and publish courses."""
+    return has_role(user, *TRAINING_STAFF)
+
+
+def can_view_course(user, course):
+    """Published courses are open to every signed-in user; drafts and archives to their authors."""
+    if can_author_courses(user):
+        return True
+    return is_signed_in(user) and course.status == "published"
+
+
+def can_enrol(user, course):
+    """Any signed-in user may enrol in a published course."""
+    return is_signed_in(user) and course.status == "published"
+
+
+def can_assign_course(user, organization):
+    """Methodologists assign anywhere; municipal specialists in their municipality; schools their own."""
+    if organization is None:
+        return False
+    if has_role(user, *TRAINING_STAFF):
+        return True
+    if has_role(user, roles.MUNICIPAL):
+        return _is_in_municipality(user, organization)
+    if has_role(user, roles.SCHOOL):
+        return organization.id == user.organization_id
+    return False
+
+
+def can_view_enrollment(user, enrollment):
+    """A learner sees their own progress; assigners and the region see it within their scope."""
+    if not is_signed_in(user):
+        return False
+    if enrollment.user_id == user.id or has_role(user, roles.ADMIN, roles.COORDINATOR, roles.METHODOLOGIST):
+        return True
+    organization = enrollment.organization
+    return organization is not None and has_role(user, roles.MUNICIPAL, roles.SCHOOL) and (
+        can_assign_course(user, organization)
+    )
+
+
+def can_view_training_reports(user):
+    """Completion and attendance reports: the region, methodologists, municipal and school coordinators."""
+    return has_role(user, *TRAINING_REPORT_VIEWERS)
+
+
+def training_scope(organization_column, user):
+    """SQL criterion limiting training rows (by their organization column) to the user's scope."""
+    if has_role(user, roles.ADMIN, roles.COORDINATOR, roles.METHODOLOGIST):
+        return true()
+    if has_role(user, roles.MUNICIPAL):
+        own = user.organization_id
+        schools = select(Organization.id).where(Organization.parent_id == own)
+        return or_(organization_column == own, organization_column.in_(schools))
+    if has_role(user, roles.SCHOOL):
+        return organization_column == user.organization_id
+    return false()
+
+
+def can_revoke_certificate(user):
+    """Methodologists (and the administrator) may revoke a certificate issued in error."""
+    return has_role(user, *TRAINING_STAFF)
+
+
+def can_manage_seminars(user):
+    """Methodologists schedule seminars, link materials and mark attendance."""
+    return has_role(user, *TRAINING_STAFF)
+
+
+def can_view_seminar(user, seminar):
+    """Signed-in users see the schedule; organizers also see cancelled seminars."""
+    return can_manage_seminars(user) or (is_signed_in(user) and seminar.status == "scheduled")
+
+
+def can_register_for_seminar(user, seminar):
+    """A signed-in user of the seminar's audience (empty audience: everyone) registers while it is ahead."""
+    if not is_signed_in(user) or seminar.status != "scheduled":
+        return False
+    return not seminar.audience or user.role in seminar.audience
