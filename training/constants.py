@@ -7,7 +7,7 @@ DRAFT = "draft"
 PUBLISHED = "published"
 ARCHIVED = "archived"
 COURSE_STATUSES = (DRAFT, PUBLISHED, ARCHIVED)
-COURSE_STATUS_LABELS = {DRAFT: _l("Draft"), PUBLISHED: _l("Published"), ARCHIVED: _l("Archived")}
+COURSE_STATUS_LABELS = {DRAFT: _l("Draft"), PUBLISHED: _l("Open for enrolment"), ARCHIVED: _l("Archived")}
 COURSE_TRANSITIONS = {DRAFT: (PUBLISHED,), PUBLISHED: (DRAFT, ARCHIVED), ARCHIVED: (PUBLISHED,)}
 
 # --- quiz questions -----------------------------------------------------------------------
@@ -27,7 +27,7 @@ NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
 PROGRESS_STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED)
-PROGRESS_LABELS = {NOT_STARTED: _l("Not started"), IN_PROGRESS: _l("In progress"), COMPLETED: _l("Completed")}
+PROGRESS_LABELS = {NOT_STARTED: _l("Not started"), IN_PROGRESS: _l("Studying"), COMPLETED: _l("Finished")}
 
 SELF = "self"
 ASSIGNED = "assigned"
