@@ -13,7 +13,7 @@ FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-ser
 WIDTH = 720
 TITLE_HEIGHT = 28
 BAR_ROW, BAR_THICKNESS = 26, 18
-CHAR_WIDTH = 7.2  # average width of a 12px Cyrillic character, to size the label column
+CHAR_WIDTH = 7.8  # width of a 12px Cyrillic character (capitals are wide: «МБОУ»), to size the labels
 LABEL_MAX_CHARS = 40
 LINE_HEIGHT, PLOT_TOP, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT = 300, 56, 40, 48, 24
 GRID_LINES = 4

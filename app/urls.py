@@ -13,3 +13,15 @@ def safe_next_url(target):
     if "\\" in target:
         return None
     return target
+
+
+# A larger page number would overflow the database's OFFSET (a 500 instead of an empty page).
+MAX_PAGE = 100_000
+
+
+def page_number():
+    """The `page` query argument as a page number within 1..MAX_PAGE (anything else: page 1)."""
+    from flask import request
+
+    page = request.args.get("page", 1, type=int)
+    return min(max(page or 1, 1), MAX_PAGE)

@@ -10,6 +10,7 @@ from app.auth import permissions
 from app.errors import Conflict, ValidationFailed
 from app.formtools import attach_errors, form_status
 from app.uploads import UploadedFile
+from app.urls import page_number
 from knowledge_base import categories, diff, files, reading, services
 from knowledge_base import constants as c
 from knowledge_base.forms import ArticleForm, ConfirmForm, PreviewForm, StatusForm
@@ -117,7 +118,7 @@ def change_status(slug):
 @login_required
 def history(slug):
     """The revisions of a guide, with radio buttons to compare two of them."""
-    article, revisions = services.history(current_user, slug, request.args.get("page", 1, type=int))
+    article, revisions = services.history(current_user, slug, page_number())
     return render_template("knowledge_base/history.html", article=article, revisions=revisions,
                            can_restore=permissions.can_publish_articles(current_user))
 
@@ -160,7 +161,7 @@ def restore(slug, number):
 def manage():
     """Every guide for authors, filtered by status."""
     status = request.args.get("status", "")
-    listing = reading.manage_listing(current_user, status, request.args.get("page", 1, type=int))
+    listing = reading.manage_listing(current_user, status, page_number())
     return render_template("knowledge_base/manage.html", listing=listing, status=status, c=c)
 
 

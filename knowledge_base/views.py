@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.errors import ValidationFailed
 from app.extensions import login_manager
+from app.urls import page_number
 from knowledge_base import constants as c
 from knowledge_base import files, reading, search_provider, services
 from knowledge_base.forms import ConfirmForm, StatusForm, VoteForm
@@ -66,7 +67,7 @@ def index():
 @bp.route("/category/<slug>")
 def category(slug):
     """A category's guides and subcategories."""
-    view = reading.category_page(current_user, slug, request.args.get("page", 1, type=int))
+    view = reading.category_page(current_user, slug, page_number())
     return render_template("knowledge_base/category.html", view=view)
 
 
@@ -74,7 +75,7 @@ def category(slug):
 def search():
     """Search results for q (optionally in one category), within what the reader may read."""
     results = reading.search_page(current_user, request.args.get("q", ""), request.args.get("category", ""),
-                                  request.args.get("page", 1, type=int))
+                                  page_number())
     return render_template("knowledge_base/search.html", results=results)
 
 

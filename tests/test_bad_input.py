@@ -11,7 +11,11 @@ from tickets import services
     "/tickets/999999", "/tickets/1/attachments/abc", "/tickets/statistics/?from=2020-13-45",
     "/tickets/statistics/?format=pdf", "/tickets/quarantine/?status=zzz", "/tickets/quarantine/99999",
     "/tickets/queues/nope/settings", "/tickets/queues/nope/canned-replies", "/directory/?kind=zzz&page=x",
-    "/admin/users/?role=zzz&page=0",
+    "/admin/users/?role=zzz&page=0", "/tickets/?page=99999999999999999999",
+    "/kb/manage?page=99999999999999999999",
+    "/audit/?page=99999999999999999999", "/training/assign/progress?page=99999999999999999999",
+    "/training/manage/?page=99999999999999999999", "/training/seminars/?page=99999999999999999999",
+    "/training/certificates/" + "Z" * 300, "/training/reports/?course=abc&from=2020-13-45",
 ])
 def test_malformed_query_strings_are_not_server_errors(client, auth, make, url):
     services.ensure_queues()

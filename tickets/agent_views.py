@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from app.auth import permissions
 from app.errors import Conflict, ValidationFailed
 from app.formtools import attach_errors, form_status
+from app.urls import page_number
 from tickets import operations, queue_tools
 from tickets.agent_forms import (
     AssignForm,
@@ -159,7 +160,7 @@ def unlink(ticket_id, other_id):
 @bp.route("/queues/<key>/canned-replies")
 def canned_replies(key):
     """The queue's canned replies."""
-    queue, page = queue_tools.canned_replies_page(current_user, key, request.args.get("page", 1, type=int))
+    queue, page = queue_tools.canned_replies_page(current_user, key, page_number())
     return render_template("tickets/canned_replies.html", queue=queue, page=page, delete_form=ConfirmForm())
 
 

@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.demo import accounts, tambov
 from app.directory import kinds
 from app.directory.models import Person
-from app.timeutil import utcnow
+from app.timeutil import MOSCOW_OFFSET, utcnow
 from tickets import constants as c
 from tickets import demo_texts as texts
 from tickets import services
@@ -44,7 +44,6 @@ CATEGORY_WEIGHTS = {"activation": 2, "sign-in": 4, "marks": 4, "parents-diary": 
 PRIORITY_WEIGHTS = {c.LOW: 20, c.NORMAL: 55, c.HIGH: 18, c.URGENT: 7}
 RATING_WEIGHTS = {5: 55, 4: 25, 3: 10, 2: 6, 1: 4}
 WORK_HOURS = range(8, 19)  # Moscow time
-MOSCOW_OFFSET = timedelta(hours=3)
 CLOSED_AUTOMATICALLY = "закрыто автоматически"
 
 

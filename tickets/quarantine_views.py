@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, Length
 
 from app.errors import Conflict, ValidationFailed
 from app.formtools import attach_errors
+from app.urls import page_number
 from tickets import constants as c
 from tickets import quarantine
 from tickets.mail_in import reason_label
@@ -44,7 +45,7 @@ def require_login():
 def index():
     """Quarantined mail, newest first, filtered by review status."""
     status = request.args.get("status", quarantine.NEW)
-    page = quarantine.quarantine_page(current_user, status, request.args.get("page", 1, type=int))
+    page = quarantine.quarantine_page(current_user, status, page_number())
     return render_template("tickets/quarantine.html", page=page, status=status,
                            statuses=quarantine.STATUS_LABELS, reason_label=reason_label)
 

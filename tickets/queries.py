@@ -14,6 +14,7 @@ from app.directory import kinds
 from app.directory.models import Organization
 from app.errors import NotFound, PermissionDenied
 from app.extensions import db
+from app.parsing import apply_filters, positive_int
 from app.search import services as search
 from app.timeutil import utcnow
 from tickets import attachments, services
@@ -60,20 +61,12 @@ class TicketFilters:
         return {name: value for name, value in values.items() if value not in (None, "")}
 
 
-def _positive_int(value):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
-
-
 CONVERTERS = {
     "queue": lambda v: v if v in c.QUEUES else None,
     "status": lambda v: v if v in c.STATUSES or v in (OPEN, ALL) else None,
-    "category": _positive_int,
-    "municipality": _positive_int,
-    "assignee": lambda v: v if v in (ME, NOBODY) or _positive_int(v) else None,
+    "category": positive_int,
+    "municipality": positive_int,
+    "assignee": lambda v: v if v in (ME, NOBODY) or positive_int(v) else None,
     "overdue": lambda v: {"1": True, "0": False}.get(v),
 }
 
@@ -81,15 +74,7 @@ CONVERTERS = {
 def parse_filters(actor, args):
     """Read filter parameters from plain strings; values not understood are ignored and named."""
     result = TicketFilters(status=OPEN if permissions.is_agent(actor) else ALL)
-    for name, convert in CONVERTERS.items():
-        raw = str(args.get(name) or "").strip()
-        if not raw:
-            continue
-        value = convert(raw)
-        if value is None:
-            result.ignored.append(name)
-        else:
-            setattr(result, name, value)
+    apply_filters(result, args, CONVERTERS)
     result.q = str(args.get("q") or "").strip()[:SEARCH_MAX]
     return result
 

@@ -7,7 +7,7 @@ columns of the period's tickets (no ORM objects), so the page costs a fixed numb
 import statistics as stats
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -18,11 +18,11 @@ from app.directory import kinds
 from app.directory.models import Organization
 from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
+from app.parsing import parse_iso_date
+from app.timeutil import MOSCOW_OFFSET, local_today
 from tickets import constants as c
 from tickets.models import Category, Ticket, TicketQueue
 
-# The region lives on Moscow time (UTC+3 all year since 2014): periods and weeks follow its calendar.
-MOSCOW_OFFSET = timedelta(hours=3)
 DEFAULT_WEEKS = 12
 MAX_PERIOD_DAYS = 3 * 366
 RATINGS = (1, 2, 3, 4, 5)
@@ -85,11 +85,6 @@ class TicketStatistics:
         return round(sum(n * k for n, k in self.ratings.items()) / count, 2) if count else None
 
 
-def local_today():
-    """Today's date on Moscow time."""
-    return (datetime.now(UTC) + MOSCOW_OFFSET).date()
-
-
 def week_start(day):
     """The Monday of the day's week."""
     return day - timedelta(days=day.weekday())
@@ -100,21 +95,10 @@ def local_week(moment):
     return week_start((moment + MOSCOW_OFFSET).date())
 
 
-def _parse_date(text, name):
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        message = _("Enter the date as YYYY-MM-DD, for example 2024-09-01.")
-        raise ValidationFailed(message, {name: [message]}) from None
-
-
 def parse_period(date_from="", date_to="", queue_key="", today=None):
     """The period asked for; by default the last 12 weeks up to today. ValidationFailed on bad input."""
-    end = _parse_date(date_to, "date_to") or today or local_today()
-    start = _parse_date(date_from, "date_from") or week_start(end) - timedelta(weeks=DEFAULT_WEEKS - 1)
+    end = parse_iso_date(date_to, "date_to") or today or local_today()
+    start = parse_iso_date(date_from, "date_from") or week_start(end) - timedelta(weeks=DEFAULT_WEEKS - 1)
     if start > end:
         message = _("The start of the period must not be later than its end.")
         raise ValidationFailed(message, {"date_from": [message]})

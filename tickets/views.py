@@ -9,6 +9,7 @@ from app.auth import permissions
 from app.errors import ServiceError, ValidationFailed
 from app.formtools import form_status
 from app.uploads import UploadedFile
+from app.urls import page_number
 from tickets import constants as c
 from tickets import feedback, kb_links, queries, search_provider, services
 from tickets.forms import DraftGuideForm, RatingForm, ReplyForm, StatusForm, TicketForm
@@ -51,7 +52,7 @@ def _show_errors(form, error):
 @bp.route("/")
 def index():
     """The tickets the user may see, newest activity first, with filters as query parameters."""
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     listing = queries.list_tickets(current_user, request.args.to_dict(), page)
     return render_template("tickets/index.html", listing=listing, c=c,
                            agent_queues=permissions.agent_queue_keys(current_user))

@@ -9,6 +9,7 @@ from app.auth.models import User
 from app.directory.models import Organization
 from app.extensions import db
 from app.timeutil import utcnow
+from knowledge_base.models import Article
 from training import constants as c
 
 module_prerequisites = Table(
@@ -198,6 +199,7 @@ class Enrollment(db.Model):
     course: Mapped[Course] = relationship()
     user: Mapped[User] = relationship()
     organization: Mapped[Organization | None] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
     progress: Mapped[list["ModuleProgress"]] = relationship(
         back_populates="enrollment", cascade="all, delete-orphan"
     )
@@ -207,6 +209,11 @@ class Enrollment(db.Model):
     def status_label(self):
         """Translated progress status."""
         return c.PROGRESS_LABELS.get(self.status, self.status)
+
+    @property
+    def source_label(self):
+        """How the person came to the course: enrolled themselves or assigned."""
+        return c.SOURCE_LABELS.get(self.source, self.source)
 
     @property
     def is_completed(self):
@@ -230,6 +237,8 @@ class ModuleProgress(db.Model):
     lesson_read_at: Mapped[datetime | None]
     best_score: Mapped[int | None]
     attempts_used: Mapped[int] = mapped_column(default=0)
+    # Attempts a methodologist granted beyond the quiz's limit.
+    extra_attempts: Mapped[int] = mapped_column(default=0)
     quiz_passed_at: Mapped[datetime | None]
     task_done_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
@@ -309,6 +318,8 @@ class Seminar(db.Model):
     # Roles that may register (plan item 1.3: the specialists responsible for the rollout).
     audience: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(12), default=c.SCHEDULED)
+    # iCalendar SEQUENCE: bumped when the time, place or status changes, so calendars update the event.
+    sequence: Mapped[int] = mapped_column(default=0)
     organizer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reminders_sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -317,7 +328,7 @@ class Seminar(db.Model):
     registrations: Mapped[list["Registration"]] = relationship(
         back_populates="seminar", order_by="Registration.id", cascade="all, delete-orphan"
     )
-    materials: Mapped[list] = relationship("Article", secondary=seminar_articles, order_by="Article.title")
+    materials: Mapped[list[Article]] = relationship(secondary=seminar_articles, order_by=Article.title)
 
     @property
     def is_cancelled(self):

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from app.audit import services
 from app.auth import permissions
+from app.urls import page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit", template_folder="templates")
 
@@ -17,7 +18,7 @@ def index():
         abort(403)
     action = request.args.get("action", "").strip() or None
     actor = request.args.get("actor", "").strip() or None
-    page = services.recent_events(request.args.get("page", 1, type=int), 50, action, actor)
+    page = services.recent_events(page_number(), 50, action, actor)
     return render_template(
         "audit/index.html", page=page, action=action, actor=actor, actions=services.known_actions()
     )

@@ -9,6 +9,7 @@ from app.auth.forms import UserForm
 from app.auth.roles import ALL_ROLES, ROLE_LABELS
 from app.errors import ValidationFailed
 from app.formtools import attach_errors, form_status
+from app.urls import page_number
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users", template_folder="templates")
 
@@ -26,7 +27,7 @@ def index():
     """Accounts, searchable and filtered by role."""
     search = request.args.get("q", "").strip()
     role = request.args.get("role") if request.args.get("role") in ALL_ROLES else None
-    page = users.list_users(current_user, search, role, request.args.get("page", 1, type=int))
+    page = users.list_users(current_user, search, role, page_number())
     return render_template(
         "auth/users.html", page=page, search=search, role=role, roles=ALL_ROLES, role_labels=ROLE_LABELS
     )

@@ -387,6 +387,11 @@ def can_view_training_reports(user):
     return has_role(user, *TRAINING_REPORT_VIEWERS)
 
 
+def can_view_regional_training_reports(user):
+    """The region-wide report by municipality, with every municipality's schools: region and institute."""
+    return has_role(user, roles.ADMIN, roles.COORDINATOR, roles.METHODOLOGIST)
+
+
 def training_scope(organization_column, user):
     """SQL criterion limiting training rows (by their organization column) to the user's scope."""
     if has_role(user, roles.ADMIN, roles.COORDINATOR, roles.METHODOLOGIST):
@@ -413,6 +418,15 @@ def can_manage_seminars(user):
 def can_view_seminar(user, seminar):
     """Signed-in users see the schedule; organizers also see cancelled seminars."""
     return can_manage_seminars(user) or (is_signed_in(user) and seminar.status == "scheduled")
+
+
+def seminar_scope(user):
+    """SQL criterion on Seminar: the seminars the user sees in the schedule (as can_view_seminar)."""
+    from training.models import Seminar
+
+    if can_manage_seminars(user):
+        return true()
+    return Seminar.status == "scheduled" if is_signed_in(user) else false()
 
 
 def can_register_for_seminar(user, seminar):

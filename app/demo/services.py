@@ -18,6 +18,8 @@ from app.demo import accounts, region, tambov
 from app.extensions import db
 from knowledge_base import demo as kb_demo
 from tickets import demo as tickets_demo
+from training import demo as training_demo
+from training import seminar_demo
 
 
 @dataclass
@@ -65,6 +67,8 @@ DEMO_STEPS = [
     accounts.build_users,
     tickets_demo.build_tickets,
     kb_demo.build_guides,
+    training_demo.build_course,
+    seminar_demo.build_seminars,
 ]
 
 

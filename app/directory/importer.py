@@ -55,7 +55,9 @@ def _normalize(title):
     return " ".join(title.replace("\ufeff", "").replace("_", " ").replace("ё", "е").lower().split())
 
 
-ALIASES = {_normalize(title): key for key, titles in COLUMNS.items() for title in titles}
+def header_aliases(layout):
+    """Normalized header title → column key, for a {key: (accepted titles…)} layout."""
+    return {_normalize(title): key for key, titles in layout.items() for title in titles}
 
 
 @dataclass
@@ -120,10 +122,11 @@ def _delimiter(text):
     return ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
 
 
-def _map_header(header, report):
+def _map_header(header, report, layout, required):
+    aliases = header_aliases(layout)
     columns, titles = {}, {}
     for index, title in enumerate(header):
-        key = ALIASES.get(_normalize(title))
+        key = aliases.get(_normalize(title))
         if key is None:
             if title.strip():
                 report.ignored_columns.append(title.strip())
@@ -132,19 +135,22 @@ def _map_header(header, report):
                                        name=title.strip())))
         else:
             columns[key], titles[key] = index, title.strip().replace("\ufeff", "")
-    missing = [f"{COLUMNS[key][1]} ({key})" for key in REQUIRED if key not in columns]
+    missing = [f"{layout[key][1]} ({key})" for key in required if key not in columns]
     if missing:
         report.errors.append((1, _("Required columns are missing from the header: %(names)s. The first "
                                    "line must name the columns.", names=", ".join(missing))))
     return columns, titles
 
 
-def read_rows(text, report):
-    """The non-empty data rows as (first physical line number, {column key: value}) and column titles."""
+def read_rows(text, report, layout=COLUMNS, required=REQUIRED):
+    """The non-empty data rows as (first physical line number, {column key: value}) and column titles.
+
+    `layout` maps column keys to accepted header titles (the second one names the column in messages).
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows, titles = [], {}
     try:
-        columns, titles = _map_header(next(reader, []), report)
+        columns, titles = _map_header(next(reader, []), report, layout, required)
         last = reader.line_num
         for cells in reader:
             start, last = last + 1, reader.line_num

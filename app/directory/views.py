@@ -16,6 +16,7 @@ from app.directory.forms import (
 )
 from app.errors import ValidationFailed
 from app.formtools import attach_errors, form_status
+from app.urls import page_number
 
 bp = Blueprint("directory", __name__, url_prefix="/directory", template_folder="templates")
 
@@ -35,7 +36,7 @@ def index():
     """The organizations the user may see, as a tree, searchable and filtered by kind."""
     listing = services.browse(
         current_user, request.args.get("q", ""), request.args.get("kind") or None,
-        request.args.get("parent", type=int), request.args.get("page", 1, type=int),
+        request.args.get("parent", type=int), page_number(),
     )
     return render_template("directory/index.html", listing=listing, kinds=kinds, depth=services.TREE_DEPTH,
                            can_import=permissions.can_import_organizations(current_user))
@@ -44,7 +45,7 @@ def index():
 @bp.route("/<int:org_id>")
 def show(org_id):
     """An organization: details, children, staff and responsible-person appointments."""
-    view = services.organization_page(current_user, org_id, request.args.get("page", 1, type=int))
+    view = services.organization_page(current_user, org_id, page_number())
     return render_template("directory/organization.html", view=view, kinds=kinds)
 
 

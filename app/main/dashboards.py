@@ -14,6 +14,7 @@ from app.directory.models import Appointment, Organization, Person
 from app.directory.services import today
 from app.extensions import db
 from tickets.workload import workload
+from training.catalog import learner_summary
 
 # Plan item 2.1: responsible persons appointed by order of the МОУО or the school before this date.
 APPOINTMENT_DEADLINE = date(2010, 11, 11)
@@ -239,6 +240,7 @@ def school_home(user, day):
         "support": support_organizations(),
         "deadline": APPOINTMENT_DEADLINE,
         "hotline": workload(user),
+        "training": learner_summary(user),
     }
 
 
@@ -255,6 +257,7 @@ def teacher_home(user, day):
         "municipality_responsible": responsible.get(school.parent_id),
         "support": support_organizations(),
         "hotline": workload(user),
+        "training": learner_summary(user),
     }
 
 

@@ -10,6 +10,7 @@ SECTIONS = (
     (_l("Home"), "main.home", lambda user: True),
     (_l("Guides"), "kb.index", lambda user: True),
     (_l("Hotline"), "tickets.index", permissions.can_file_ticket),
+    (_l("Training"), "training.index", permissions.is_signed_in),
     (_l("Statistics"), "ticket_stats.index", permissions.can_view_ticket_statistics),
     (_l("Directory"), "directory.index", permissions.can_browse_directory),
     (_l("Users"), "users.index", permissions.can_manage_users),

@@ -40,13 +40,18 @@ def test_every_ui_string_has_a_russian_translation(tmp_path):
     assert missing == [], "run `make translations` and translate: " + "; ".join(map(str, missing[:20]))
 
 
+def _key(value):
+    """Plural messages carry tuples (or lists, when read from .mo): make both comparable."""
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
 def test_compiled_catalogs_match_their_sources():
     for lang in ("ru", "en"):
         source = _catalog(lang)
         with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo").open("rb") as handle:
             compiled = read_mo(handle)
-        expected = {m.id: m.string for m in source if m.id and _is_translated(m)}
-        actual = {m.id: m.string for m in compiled if m.id}
+        expected = {_key(m.id): _key(m.string) for m in source if m.id and _is_translated(m)}
+        actual = {_key(m.id): _key(m.string) for m in compiled if m.id}
         assert actual == expected, f"{lang}: run `pybabel compile -d app/translations`"
 
 
