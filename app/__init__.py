@@ -153,6 +153,9 @@ def configure_blueprints(app):
     from training.assignment_views import bp as training_assign_bp
     from training.author_views import bp as training_author_bp
     from training.certificate_views import bp as training_certificates_bp
+    from training.journal.diary_views import bp as journal_diary_bp
+    from training.journal.grid_views import bp as journal_grid_bp
+    from training.journal.views import bp as journal_bp
     from training.report_views import bp as training_reports_bp
     from training.seminar_views import bp as training_seminars_bp
     from training.views import bp as training_bp
@@ -160,7 +163,7 @@ def configure_blueprints(app):
     blueprints = (main_bp, auth_bp, users_bp, directory_bp, audit_bp, tickets_bp, ticket_stats_bp,
                   ticket_agent_bp, ticket_mail_bp, kb_bp, kb_suggest_bp, training_bp,
                   training_certificates_bp, training_author_bp, training_assign_bp, training_seminars_bp,
-                  training_reports_bp)
+                  training_reports_bp, journal_bp, journal_grid_bp, journal_diary_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

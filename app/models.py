@@ -27,6 +27,18 @@ from tickets.models import (  # noqa: F401
     TicketMessage,
     TicketQueue,
 )
+from training.journal.models import (  # noqa: F401
+    Attendance,
+    DiaryConfirmation,
+    Lesson,
+    Mark,
+    PeriodMark,
+    Pupil,
+    SandboxClass,
+    SandboxSchool,
+    Subject,
+    TimetableSlot,
+)
 from training.models import (  # noqa: F401
     Assignment,
     Certificate,

@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.fixtures.queries",
     "tests.fixtures.hotline",
     "tests.fixtures.training",
+    "tests.fixtures.journal",
 ]

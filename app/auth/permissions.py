@@ -434,3 +434,18 @@ def can_register_for_seminar(user, seminar):
     if not is_signed_in(user) or seminar.status != "scheduled":
         return False
     return not seminar.audience or user.role in seminar.audience
+
+
+# --- journal sandbox -----------------------------------------------------------------------
+
+SANDBOX_USERS = (roles.TEACHER, roles.SCHOOL, roles.METHODOLOGIST)
+
+
+def can_use_sandbox(user):
+    """Teachers and school coordinators practise in a sandbox of their own; methodologists to teach it."""
+    return has_role(user, *SANDBOX_USERS)
+
+
+def can_work_in_sandbox(user, school):
+    """A practice school is its owner's alone."""
+    return can_use_sandbox(user) and school is not None and school.owner_id == user.id

@@ -20,6 +20,7 @@ from knowledge_base import demo as kb_demo
 from tickets import demo as tickets_demo
 from training import demo as training_demo
 from training import seminar_demo
+from training.journal import demo as journal_demo
 
 
 @dataclass
@@ -69,6 +70,7 @@ DEMO_STEPS = [
     kb_demo.build_guides,
     training_demo.build_course,
     seminar_demo.build_seminars,
+    journal_demo.build_sandboxes,
 ]
 
 

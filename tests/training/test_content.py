@@ -145,6 +145,8 @@ def test_a_learner_who_knows_the_answers_passes_every_quiz_and_finishes(db, make
     enrollment = progress.enrol(teacher, course)
     for module in course.modules:
         progress.record_lesson_read(enrollment, module)
+        if module.has_task:  # the sandbox tasks are tested in tests/training/journal/test_tasks.py
+            progress.progress_for(enrollment, module).task_done_at = enrollment.enrolled_at
         failed = quizzes.grade(quizzes.new_attempt(enrollment, module), right_answers(module, wrong=3))
         passed = quizzes.grade(quizzes.new_attempt(enrollment, module), right_answers(module))
         assert (failed.is_passed, passed.is_passed, passed.score) == (False, True, 100), module.slug
