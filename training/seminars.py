@@ -30,7 +30,6 @@ MAX_CAPACITY = 10_000
 MAX_MATERIALS = 20
 DEFAULT_AUDIENCE = (roles.MUNICIPAL, roles.SCHOOL)
 PAST_PER_PAGE = 20
-MAX_PAGE = 10_000  # a larger page number would overflow the database's OFFSET
 KB_LINK = re.compile(r"/kb/([a-z0-9-]+)/?$")
 # Changes a calendar shows (the .ics SEQUENCE grows), and those participants are told about by e-mail.
 CALENDAR_FIELDS = ("title", "description", "starts_at", "ends_at", "place", "online_url")
@@ -291,7 +290,7 @@ def schedule(actor, page=1, now=None):
     visible = select(Seminar).where(permissions.seminar_scope(actor))
     upcoming = db.session.scalars(visible.where(Seminar.ends_at > now).order_by(Seminar.starts_at)).all()
     past = db.paginate(visible.where(Seminar.ends_at <= now).order_by(Seminar.starts_at.desc()),
-                       page=min(max(page or 1, 1), MAX_PAGE), per_page=PAST_PER_PAGE, error_out=False)
+                       page=page, per_page=PAST_PER_PAGE, error_out=False)
     ids = [s.id for s in upcoming] + [s.id for s in past.items]
     own = {row.seminar_id: row for row in db.session.scalars(select(Registration).where(
         Registration.user_id == actor.id, Registration.seminar_id.in_(ids)))} if ids else {}
