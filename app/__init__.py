@@ -144,6 +144,10 @@ def configure_blueprints(app):
     from app.auth.views import bp as auth_bp
     from app.directory.views import bp as directory_bp
     from app.main.views import bp as main_bp
+    from app.rollout.milestone_views import bp as rollout_milestones_bp
+    from app.rollout.plan_views import bp as rollout_plan_bp
+    from app.rollout.report_views import bp as rollout_reports_bp
+    from app.rollout.views import bp as rollout_bp
     from knowledge_base.suggest_views import bp as kb_suggest_bp
     from knowledge_base.views import bp as kb_bp
     from tickets.agent_views import bp as ticket_agent_bp
@@ -163,7 +167,8 @@ def configure_blueprints(app):
     blueprints = (main_bp, auth_bp, users_bp, directory_bp, audit_bp, tickets_bp, ticket_stats_bp,
                   ticket_agent_bp, ticket_mail_bp, kb_bp, kb_suggest_bp, training_bp,
                   training_certificates_bp, training_author_bp, training_assign_bp, training_seminars_bp,
-                  training_reports_bp, journal_bp, journal_grid_bp, journal_diary_bp)
+                  training_reports_bp, journal_bp, journal_grid_bp, journal_diary_bp, rollout_bp,
+                  rollout_plan_bp, rollout_milestones_bp, rollout_reports_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -26,14 +26,16 @@ def init_command():
     upgrade()
     click.echo("Схема базы данных обновлена до последней версии.")
     seed_reference_data()
-    click.echo("Справочные данные (горячие линии, категории, сроки) на месте.")
+    click.echo("Справочные данные (горячие линии, категории, сроки, план мероприятий) на месте.")
 
 
 def seed_reference_data():
-    """Rows every installation needs (the two hotlines with categories and SLA); idempotent."""
+    """Rows every installation needs (the hotlines with categories and SLA, the plan); idempotent."""
+    from app.rollout.services import ensure_reference_data
     from tickets.services import ensure_queues
 
     ensure_queues()
+    ensure_reference_data()
 
 
 def _masked_url():

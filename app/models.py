@@ -4,6 +4,13 @@ from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import LoginSession, PasswordResetToken, User  # noqa: F401
 from app.directory.models import Appointment, Organization, Person  # noqa: F401
 from app.mail.models import OutboundMessage  # noqa: F401
+from app.rollout.models import (  # noqa: F401
+    PlanActivity,
+    QuarterlyReport,
+    ReportTransition,
+    RolloutReminder,
+    RolloutStatus,
+)
 from app.search.models import IndexedDocument, SearchPending, SearchTerm  # noqa: F401
 from knowledge_base.models import (  # noqa: F401
     Article,

@@ -10,4 +10,5 @@ pytest_plugins = [
     "tests.fixtures.hotline",
     "tests.fixtures.training",
     "tests.fixtures.journal",
+    "tests.fixtures.rollout",
 ]

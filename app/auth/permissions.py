@@ -449,3 +449,92 @@ def can_use_sandbox(user):
 def can_work_in_sandbox(user, school):
     """A practice school is its owner's alone."""
     return can_use_sandbox(user) and school is not None and school.owner_id == user.id
+
+
+# --- rollout control (plan items 2.1–2.7) -------------------------------------------------------
+
+
+def can_view_plan(user):
+    """The plan of the order is open to every signed-in user."""
+    return is_signed_in(user)
+
+
+def can_edit_plan(user):
+    """Only the regional administrator edits the plan's activities and deadlines."""
+    return has_role(user, roles.ADMIN)
+
+
+def can_view_rollout(user):
+    """Who has a rollout dashboard: the region, municipal specialists and school coordinators."""
+    return has_role(user, *REGION_WIDE_VIEWERS, roles.MUNICIPAL, roles.SCHOOL)
+
+
+def can_view_regional_rollout(user):
+    """The region-wide dashboard by municipality."""
+    return has_role(user, *REGION_WIDE_VIEWERS)
+
+
+def can_view_rollout_of(user, organization):
+    """A school's or municipality's milestones: the region all, a municipality its own, a school itself."""
+    if organization is None or organization.kind not in (kinds.SCHOOL, kinds.MUNICIPALITY):
+        return False
+    if has_role(user, *REGION_WIDE_VIEWERS):
+        return True
+    if has_role(user, roles.MUNICIPAL):
+        return _is_in_municipality(user, organization)
+    return has_role(user, roles.SCHOOL) and organization.id == user.organization_id
+
+
+def can_update_milestones(user, organization):
+    """Admins update any school; municipal specialists their municipality's; school coordinators their own."""
+    if organization is None or organization.kind != kinds.SCHOOL:
+        return False
+    if has_role(user, roles.ADMIN):
+        return True
+    if has_role(user, roles.MUNICIPAL):
+        return organization.parent_id == user.organization_id
+    return has_role(user, roles.SCHOOL) and organization.id == user.organization_id
+
+
+def can_import_milestones(user):
+    """Bulk update from CSV: admins and municipal specialists (each line still within their scope)."""
+    return has_role(user, roles.ADMIN, roles.MUNICIPAL)
+
+
+def can_view_quarterly_reports(user):
+    """The list of quarterly reports: the region and municipal specialists."""
+    return has_role(user, *REGION_WIDE_VIEWERS, roles.MUNICIPAL)
+
+
+def can_view_quarterly_report(user, municipality):
+    """A municipality's quarterly report: the region, and that municipality's specialists."""
+    if municipality is None or municipality.kind != kinds.MUNICIPALITY:
+        return False
+    if has_role(user, *REGION_WIDE_VIEWERS):
+        return True
+    return has_role(user, roles.MUNICIPAL) and municipality.id == user.organization_id
+
+
+def can_prepare_quarterly_report(user, municipality):
+    """The municipality's own specialists write and submit its report."""
+    return (municipality is not None and has_role(user, roles.MUNICIPAL)
+            and municipality.id == user.organization_id)
+
+
+def can_review_quarterly_reports(user):
+    """The regional monitoring coordinator (and the administrator) accepts or returns reports."""
+    return has_role(user, roles.COORDINATOR, roles.ADMIN)
+
+
+def can_view_regional_summary(user):
+    """The summary of a quarter across municipalities."""
+    return has_role(user, *REGION_WIDE_VIEWERS)
+
+
+def quarterly_report_scope(municipality_column, user):
+    """SQL criterion limiting reports (by their municipality column) to what the user may see."""
+    if has_role(user, *REGION_WIDE_VIEWERS):
+        return true()
+    if has_role(user, roles.MUNICIPAL):
+        return municipality_column == user.organization_id
+    return false()

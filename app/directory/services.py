@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.audit import services as audit
@@ -35,6 +35,11 @@ TREE_DEPTH = {kinds.REGION: 0, kinds.MUNICIPALITY: 1, kinds.INSTITUTE: 1, kinds.
 def today():
     """Today's date in Moscow time (the region's calendar)."""
     return datetime.now(UTC).astimezone(MOSCOW).date()
+
+
+def in_force(day, appointment=Appointment):
+    """SQL: the appointment is in force on the day."""
+    return and_(appointment.starts_on <= day, or_(appointment.ends_on.is_(None), appointment.ends_on >= day))
 
 
 def is_valid_email(value):

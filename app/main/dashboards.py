@@ -1,9 +1,8 @@
 """The data of each role's home page: read-only queries, a fixed number per page."""
 
 from dataclasses import dataclass
-from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from app.audit import services as audit
@@ -11,13 +10,13 @@ from app.auth import roles
 from app.auth.models import User
 from app.directory import kinds
 from app.directory.models import Appointment, Organization, Person
-from app.directory.services import today
+from app.directory.services import in_force, today
 from app.extensions import db
+from app.rollout.constants import APPOINTED
+from app.rollout.plan import milestone_deadlines
 from tickets.workload import workload
 from training.catalog import learner_summary
 
-# Plan item 2.1: responsible persons appointed by order of the МОУО or the school before this date.
-APPOINTMENT_DEADLINE = date(2010, 11, 11)
 SUPPORT_KINDS = (kinds.COMPUTER_CENTER, kinds.INSTITUTE)
 MUNICIPALITIES_SHOWN = 100
 SCHOOLS_SHOWN = 50
@@ -56,14 +55,9 @@ def home_summary(user):
 # --- shared queries ----------------------------------------------------------------------
 
 
-def _in_force(day, appointment=Appointment):
-    """SQL: the appointment is in force on the day."""
-    return and_(appointment.starts_on <= day, or_(appointment.ends_on.is_(None), appointment.ends_on >= day))
-
-
 def _appointed_ids(day):
     """Subquery: ids of organizations with a responsible person in force on the day."""
-    return select(Appointment.organization_id).where(_in_force(day)).distinct().subquery()
+    return select(Appointment.organization_id).where(in_force(day)).distinct().subquery()
 
 
 def coverage(day, kind, parent_id=None):
@@ -90,7 +84,7 @@ def current_appointments(org_ids, day):
     ids = [org_id for org_id in org_ids if org_id is not None]
     rows = db.session.scalars(
         select(Appointment)
-        .where(Appointment.organization_id.in_(ids), _in_force(day))
+        .where(Appointment.organization_id.in_(ids), in_force(day))
         .order_by(Appointment.starts_on.desc(), Appointment.id.desc())
     ).all()
     result = {}
@@ -198,7 +192,7 @@ def municipal_home(user, day):
         "coverage": coverage(day, kinds.SCHOOL, parent_id=municipality.id),
         "schools": schools_with_responsible(municipality.id, day, SCHOOLS_SHOWN),
         "responsible": current_appointments([municipality.id], day).get(municipality.id),
-        "deadline": APPOINTMENT_DEADLINE,
+        "deadline": milestone_deadlines()[APPOINTED],
         "hotline": workload(user),
     }
 
@@ -208,7 +202,7 @@ def schools_with_responsible(municipality_id, day, limit):
     candidate = aliased(Appointment)
     newest = (
         select(candidate.id)
-        .where(candidate.organization_id == Organization.id, _in_force(day, candidate))
+        .where(candidate.organization_id == Organization.id, in_force(day, candidate))
         .order_by(candidate.starts_on.desc(), candidate.id.desc())
         .limit(1)
         .correlate(Organization)
@@ -238,7 +232,7 @@ def school_home(user, day):
         "staff": staff,
         "staff_count": db.session.scalar(select(func.count(Person.id)).where(of_school)),
         "support": support_organizations(),
-        "deadline": APPOINTMENT_DEADLINE,
+        "deadline": milestone_deadlines()[APPOINTED],
         "hotline": workload(user),
         "training": learner_summary(user),
     }

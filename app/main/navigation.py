@@ -12,6 +12,7 @@ SECTIONS = (
     (_l("Hotline"), "tickets.index", permissions.can_file_ticket),
     (_l("Training"), "training.index", permissions.is_signed_in),
     (_l("Practice journal"), "journal.index", permissions.can_use_sandbox),
+    (_l("Rollout"), "rollout.index", permissions.can_view_rollout),
     (_l("Statistics"), "ticket_stats.index", permissions.can_view_ticket_statistics),
     (_l("Directory"), "directory.index", permissions.can_browse_directory),
     (_l("Users"), "users.index", permissions.can_manage_users),

@@ -118,7 +118,7 @@ def test_municipal_specialist_sees_own_schools_only(auth, client, make, bondari)
     assert "1 / 4" in words(section(html, "coverage-schools"))
 
 
-def test_municipal_specialist_is_warned_when_no_one_is_appointed(auth, client, make):
+def test_municipal_specialist_is_warned_when_no_one_is_appointed(auth, client, make, rollout):
     auth.login("municipal")
     own = section(home(client), "own-appointment")
     assert "alert-warning" in own and "11.11.2010" in own
@@ -141,7 +141,7 @@ def test_school_coordinator_sees_card_responsible_person_and_staff(auth, client,
     assert "Коллегина" in section(html, "staff")
 
 
-def test_school_coordinator_is_warned_when_no_one_is_appointed(auth, client, make):
+def test_school_coordinator_is_warned_when_no_one_is_appointed(auth, client, make, rollout):
     school = make.school()
     ended = date(2010, 12, 31)
     make.appointment(school, order_date=date(2010, 11, 1), starts_on=date(2010, 11, 1), ends_on=ended)

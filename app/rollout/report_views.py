@@ -1,0 +1,5 @@
+"""Skeleton: filled in by the rollout work (issue 7)."""
+
+from flask import Blueprint
+
+bp = Blueprint("rollout_reports", __name__, template_folder="templates", url_prefix="/rollout/reports")
