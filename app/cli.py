@@ -137,12 +137,14 @@ def register_commands(app):
     """Attach every command to the app's CLI."""
     from app.auth.cli import user_group
     from app.directory.cli import orgs_group
+    from app.rollout.cli import rollout_group
+    from app.rollout.report_cli import reports_group
     from app.search.cli import search_group
     from knowledge_base.cli import kb_group
     from tickets.cli import tickets_group
     from training.cli import training_group
 
     commands = (init_command, demo_command, backup_command, mail_group, user_group, orgs_group,
-                tickets_group, search_group, kb_group, training_group)
+                tickets_group, search_group, kb_group, training_group, rollout_group, reports_group)
     for command in commands:
         app.cli.add_command(command)
