@@ -1,0 +1,134 @@
+"""Hotline figures per municipality for a period: what the rollout dashboards and quarterly reports show.
+
+Two statements whatever the number of tickets: the municipalities, then one row per ticket of the period
+(its municipality, queue, whether open, two timestamps and the rating). Medians need every resolution time,
+so the figures are summed in Python from those narrow rows rather than per municipality in SQL.
+"""
+
+import statistics as stats
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import and_, case, or_, select
+from sqlalchemy.orm import aliased
+
+from app.directory import kinds
+from app.directory.models import Organization
+from app.extensions import db
+from app.timeutil import MOSCOW_OFFSET
+from tickets import constants as c
+from tickets.models import Ticket, TicketQueue
+
+
+def _empty_queues():
+    return dict.fromkeys(c.QUEUES, 0)
+
+
+@dataclass
+class HotlineFigures:
+    """Tickets of one scope created in the period: volume by queue, open, resolution time, satisfaction."""
+
+    by_queue: dict = field(default_factory=_empty_queues)  # {queue key: tickets created in the period}
+    open: int = 0  # of those, still open now
+    resolved: int = 0  # of those, resolved (resolved_at set)
+    median_resolution_hours: float | None = None  # created → resolved, of the resolved ones
+    rating_count: int = 0
+    rating_average: float | None = None  # 1–5, two decimals
+
+    @property
+    def total(self):
+        """Tickets created in the period, both hotlines."""
+        return sum(self.by_queue.values())
+
+
+@dataclass
+class HotlineBreakdown:
+    """The period's figures per municipality, for the region's other organizations, and in total."""
+
+    by_municipality: dict  # {municipality id: HotlineFigures}; every municipality present
+    other: HotlineFigures  # the region's own staff, the institute, the computer center
+    total: HotlineFigures  # everything (medians over all tickets, not a median of medians)
+
+
+class _Tally:
+    """Accumulates one scope's tickets, then turns into HotlineFigures."""
+
+    def __init__(self):
+        self.by_queue = _empty_queues()
+        self.open = 0
+        self.hours = []
+        self.ratings = []
+
+    def add(self, queue_key, is_open, created_at, resolved_at, rating):
+        """Count one ticket."""
+        self.by_queue[queue_key] = self.by_queue.get(queue_key, 0) + 1
+        self.open += bool(is_open)
+        if resolved_at is not None:
+            self.hours.append((resolved_at - created_at).total_seconds() / 3600)
+        if rating is not None:
+            self.ratings.append(rating)
+
+    def figures(self):
+        """The tally as figures, rounded as the pages show them."""
+        return HotlineFigures(
+            by_queue=self.by_queue,
+            open=self.open,
+            resolved=len(self.hours),
+            median_resolution_hours=round(stats.median(self.hours), 2) if self.hours else None,
+            rating_count=len(self.ratings),
+            rating_average=round(sum(self.ratings) / len(self.ratings), 2) if self.ratings else None,
+        )
+
+
+def utc_bounds(start, end):
+    """[start, end) of two inclusive Moscow dates as naive UTC datetimes, as *_at columns store time."""
+    lower = datetime.combine(start, time()) - MOSCOW_OFFSET
+    return lower, datetime.combine(end + timedelta(days=1), time()) - MOSCOW_OFFSET
+
+
+def hotline_by_municipality(start, end, municipality_id=None):
+    """Tickets created between two Moscow dates (inclusive), by the requester organization's municipality.
+
+    A school's tickets count for its municipality, the municipal office's own too; merged tickets are
+    excluded. With municipality_id, only that municipality (other/total cover it alone).
+    """
+    municipalities = select(Organization.id).where(Organization.kind == kinds.MUNICIPALITY)
+    if municipality_id is not None:
+        municipalities = municipalities.where(Organization.id == municipality_id)
+    ids = db.session.scalars(municipalities.order_by(Organization.name))
+    tallies = {muni_id: _Tally() for muni_id in ids}
+    other, total = _Tally(), _Tally()
+    for muni_id, queue_key, is_open, created_at, resolved_at, rating in db.session.execute(
+        _ticket_rows(start, end, municipality_id)
+    ):
+        tally = tallies.get(muni_id, other)
+        tally.add(queue_key, is_open, created_at, resolved_at, rating)
+        total.add(queue_key, is_open, created_at, resolved_at, rating)
+    return HotlineBreakdown(
+        by_municipality={muni_id: tally.figures() for muni_id, tally in tallies.items()},
+        other=other.figures(),
+        total=total.figures(),
+    )
+
+
+def _ticket_rows(start, end, municipality_id):
+    """One narrow row per ticket of the period: (municipality id or None, queue, is open, times, rating)."""
+    lower, upper = utc_bounds(start, end)
+    org = aliased(Organization)
+    muni_id = case(
+        (org.kind == kinds.MUNICIPALITY, org.id), (org.kind == kinds.SCHOOL, org.parent_id), else_=None
+    )
+    query = (
+        select(muni_id, TicketQueue.key, Ticket.status.in_(c.OPEN_STATUSES), Ticket.created_at,
+               Ticket.resolved_at, Ticket.rating)
+        .select_from(Ticket)
+        .join(TicketQueue, Ticket.queue_id == TicketQueue.id)
+        .join(org, Ticket.organization_id == org.id)
+        .where(Ticket.created_at >= lower, Ticket.created_at < upper, Ticket.merged_into_id.is_(None))
+    )
+    if municipality_id is not None:
+        query = query.where(or_(
+            and_(org.kind == kinds.MUNICIPALITY, org.id == municipality_id),
+            and_(org.kind == kinds.SCHOOL, org.parent_id == municipality_id),
+        ))
+    return query
