@@ -16,6 +16,8 @@ from faker import Faker
 from app.audit import services as audit
 from app.demo import accounts, region, tambov
 from app.extensions import db
+from app.rollout import demo as rollout_demo
+from app.rollout import report_demo
 from knowledge_base import demo as kb_demo
 from tickets import demo as tickets_demo
 from training import demo as training_demo
@@ -71,6 +73,8 @@ DEMO_STEPS = [
     training_demo.build_course,
     seminar_demo.build_seminars,
     journal_demo.build_sandboxes,
+    rollout_demo.build_rollout,
+    report_demo.build_reports,
 ]
 
 
