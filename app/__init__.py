@@ -128,9 +128,11 @@ def configure_i18n(app):
 
 
 def configure_security(app):
-    """Security headers, and the real client address when behind a proxy."""
+    """Security headers, request guards, and the real client address when behind a proxy."""
+    from app.request_guards import register_request_guards
     from app.security import register_security_headers
 
+    register_request_guards(app)
     if app.config["PROXY_FIX"]:
         count = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

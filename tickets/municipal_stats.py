@@ -30,6 +30,7 @@ class HotlineFigures:
 
     by_queue: dict = field(default_factory=_empty_queues)  # {queue key: tickets created in the period}
     open: int = 0  # of those, still open now
+    open_by_queue: dict = field(default_factory=_empty_queues)  # {queue key: of those, open now}
     resolved: int = 0  # of those, resolved (resolved_at set)
     median_resolution_hours: float | None = None  # created → resolved, of the resolved ones
     rating_count: int = 0
@@ -55,14 +56,14 @@ class _Tally:
 
     def __init__(self):
         self.by_queue = _empty_queues()
-        self.open = 0
+        self.open_by_queue = _empty_queues()
         self.hours = []
         self.ratings = []
 
     def add(self, queue_key, is_open, created_at, resolved_at, rating):
         """Count one ticket."""
         self.by_queue[queue_key] = self.by_queue.get(queue_key, 0) + 1
-        self.open += bool(is_open)
+        self.open_by_queue[queue_key] = self.open_by_queue.get(queue_key, 0) + bool(is_open)
         if resolved_at is not None:
             self.hours.append((resolved_at - created_at).total_seconds() / 3600)
         if rating is not None:
@@ -72,7 +73,8 @@ class _Tally:
         """The tally as figures, rounded as the pages show them."""
         return HotlineFigures(
             by_queue=self.by_queue,
-            open=self.open,
+            open=sum(self.open_by_queue.values()),
+            open_by_queue=self.open_by_queue,
             resolved=len(self.hours),
             median_resolution_hours=round(stats.median(self.hours), 2) if self.hours else None,
             rating_count=len(self.ratings),

@@ -99,7 +99,7 @@ def _milestone_state(key, rows, counts, deadline, day):
 def _hotline_state(figures, queue):
     count = figures.by_queue.get(queue, 0)
     lines = [_("Tickets in the last %(days)d days: %(count)d", days=HOTLINE_DAYS, count=count),
-             _("Of the tickets of both hotlines in that time, open now: %(count)d", count=figures.open)]
+             _("Of them open now: %(count)d", count=figures.open_by_queue.get(queue, 0))]
     return ActivityState(ACTIVE if count else IDLE, lines, "tickets.index")
 
 

@@ -44,7 +44,7 @@ DONE = "done"
 DUE = "due"
 OVERDUE = "overdue"
 STATES = (DONE, DUE, OVERDUE)
-STATE_LABELS = {DONE: _l("Done"), DUE: _l("Due"), OVERDUE: _l("Overdue")}
+STATE_LABELS = {DONE: _l("Milestone done"), DUE: _l("Not yet due"), OVERDUE: _l("Milestone overdue")}
 
 # --- plan activities ----------------------------------------------------------------------------------
 ONCE = "once"  # by a date

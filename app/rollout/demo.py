@@ -120,13 +120,16 @@ def school_status(rng, school_id, deadlines, today, coordinator_id=None, is_logi
 
 
 def _activation_day(rng, deadline, today, is_late):
-    """Up to 25 days before the deadline (not before the school year), or 1–7 days after it if late."""
+    """Between the school year's start and the deadline, or 1–7 days after it if late.
+
+    Spread over the whole autumn, so last quarter's reports already count some activated schools.
+    """
     deadline = min(deadline or today, today)
     if is_late:
         day = _day(rng, deadline + timedelta(days=1), deadline + timedelta(days=7))
     else:
         earliest = min(school_year_start(today), today - timedelta(days=EARLIEST_DAYS_AGO))
-        day = _day(rng, max(earliest, deadline - timedelta(days=25)), deadline)
+        day = _day(rng, min(earliest, deadline), deadline)
     return min(day, today)
 
 

@@ -32,6 +32,8 @@ class PlanActivityForm(FlaskForm):
     deadline_on = _date(_l("Deadline"), _l("Required when the activity is done by a date; milestone "
                                            "states of every school follow it at once."))
     result = TextAreaField(_l("Expected result"), validators=[Optional(), Length(max=RESULT_MAX)])
+    # The activity's version the page showed: a change made on an outdated page is refused.
+    version = HiddenField()
 
 
 class MilestoneForm(FlaskForm):

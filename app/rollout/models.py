@@ -29,10 +29,13 @@ class PlanActivity(db.Model):
     result: Mapped[str] = mapped_column(Text, default="")
     # The organization milestone the activity stands for (2.1–2.4), if any.
     milestone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     updated_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def periodicity_label(self):

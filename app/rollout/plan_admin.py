@@ -9,11 +9,12 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import services as audit
 from app.auth import permissions
 from app.directory.services import changes
-from app.errors import NotFound, PermissionDenied, ValidationFailed
+from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.rollout import constants as c
 from app.rollout.models import PlanActivity
@@ -75,12 +76,20 @@ def _validated(data):
     return values
 
 
-def update_activity(actor, number, data):
+def _check_version(activity, version):
+    """Refuse a change made on a page that showed an older version of the activity."""
+    if version is not None and str(version).strip() != str(activity.version):
+        raise Conflict(_("Someone else changed this activity while you were editing it. Check the current "
+                         "text and deadline and save again."))
+
+
+def update_activity(actor, number, data, version=None):
     """Change an activity of the plan ({field: value} of EDITABLE_FIELDS); audited with before/after.
 
-    Returns (activity, changes).
+    `version` is the activity version the form showed (None skips the check). Returns (activity, changes).
     """
     activity = activity_for_edit(actor, number)
+    _check_version(activity, version)
     values = _validated(data)
     before = {name: getattr(activity, name) for name in EDITABLE_FIELDS}
     changed = changes(before, values)
@@ -90,5 +99,10 @@ def update_activity(actor, number, data):
         activity.updated_by_id = actor.id
         audit.record("rollout.plan_updated", actor=actor, target=activity, number=activity.number,
                      changes=changed)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise Conflict(_("Someone else changed this activity while you were editing it. Check the current "
+                         "text and deadline and save again.")) from error
     return activity, changed

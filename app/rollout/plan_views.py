@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth import permissions
-from app.errors import ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.formtools import attach_errors
 from app.rollout import activity_states, plan_admin
 from app.rollout.forms import PlanActivityForm
@@ -38,10 +38,14 @@ def edit(number):
     if form.is_submitted():
         data = {name: getattr(form, name).data for name in plan_admin.EDITABLE_FIELDS}
         try:
-            plan_admin.update_activity(current_user, number, data)
+            plan_admin.update_activity(current_user, number, data, form.version.data)
         except ValidationFailed as error:
             attach_errors(form, error)
             return render_template("rollout/plan_edit.html", form=form, activity=activity), 422
+        except Conflict as error:
+            form.version.data = str(activity.version)  # saving again overwrites, knowingly
+            return render_template("rollout/plan_edit.html", form=form, activity=activity,
+                                   conflict=error.message), 409
         flash(_("Activity %(number)s of the plan has been saved.", number=activity.number), "success")
         return redirect(url_for("rollout_plan.index", _anchor=f"activity-{activity.number}"))
     return render_template("rollout/plan_edit.html", form=form, activity=activity)

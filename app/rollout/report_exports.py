@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.xml.constants import ARC_CORE
+from openpyxl.xml.functions import tostring
 
 from app import exports, pdf
 
@@ -159,17 +161,20 @@ def xlsx_bytes(document):
     workbook.properties.created = workbook.properties.modified = document.stamp
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _stable_zip(buffer.getvalue(), document.stamp)
+    # save() stamps the core properties with «now»; the file's time is the figures' time.
+    workbook.properties.modified = document.stamp
+    core = tostring(workbook.properties.to_tree())
+    return _stable_zip(buffer.getvalue(), document.stamp, {ARC_CORE: core})
 
 
-def _stable_zip(data, stamp):
+def _stable_zip(data, stamp, replaced):
     """The archive rewritten with a fixed time on every member (zipfile stamps them with «now»)."""
     source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for member in source.infolist():
             info = zipfile.ZipInfo(member.filename, date_time=stamp.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, source.read(member.filename))
+            archive.writestr(info, replaced.get(member.filename) or source.read(member.filename))
     return target.getvalue()
 
 

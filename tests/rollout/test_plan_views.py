@@ -72,6 +72,18 @@ def test_bad_edit_input_is_a_422_with_messages(client, auth, make, rollout):
     assert activity("2.2").deadline_on == NOV[15]
 
 
+def test_an_edit_made_on_an_outdated_page_is_refused(client, auth, make, rollout):
+    auth.login("admin")
+    shown = activity("2.2")
+    stale = edit_form(shown, version=str(shown.version))
+    assert auth.post("/rollout/plan/2.2/edit", edit_form(shown, result="Первое", version=str(shown.version))
+                     ).status_code == 302
+    response = auth.post("/rollout/plan/2.2/edit", {**stale, "result": "Второе"})
+    assert response.status_code == 409
+    assert 'data-testid="conflict"' in response.get_data(as_text=True)
+    assert activity("2.2").result == "Первое"
+
+
 def test_non_admins_cannot_edit_and_unknown_numbers_are_404(client, auth, make, rollout):
     auth.login("coordinator")
     assert client.get("/rollout/plan/2.2/edit").status_code == 403

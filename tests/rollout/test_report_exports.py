@@ -1,6 +1,7 @@
 """Downloads of a report and of the regional summary: printable XLSX sheets and a Russian PDF."""
 
 import io
+import time
 from datetime import date, datetime
 
 import pytest
@@ -92,6 +93,15 @@ def test_the_workbook_is_set_up_for_printing(world):
     assert "IV квартал 2010" in sheet.oddHeader.center.text
     assert sheet["C5"].number_format == "DD.MM.YYYY"
     assert sheet.column_dimensions["B"].width == 44
+
+
+def test_the_same_figures_give_the_same_bytes_a_second_later(world):
+    from app.rollout import report_exports, report_sections
+
+    document = report_sections.report_document(reports.build_page(world.municipality, 2010, 4))
+    first = report_exports.xlsx_bytes(document)
+    time.sleep(1.1)  # openpyxl stamps the file with the current second; the export must not
+    assert report_exports.xlsx_bytes(document) == first
 
 
 def test_the_summary_workbook_has_a_row_per_municipality_and_totals(world, auth, client):

@@ -60,9 +60,11 @@ def test_counts_by_queue_and_municipality(region):
     first, second = (breakdown.by_municipality[region[key].id] for key in ("first", "second"))
     assert first.by_queue == {c.TECHNICAL: 2, c.METHODOLOGICAL: 1}
     assert (first.total, first.open, first.resolved) == (3, 1, 2)
+    assert first.open_by_queue == {c.TECHNICAL: 0, c.METHODOLOGICAL: 1}
     # The school's two tickets and the office's own.
     assert second.by_queue == {c.TECHNICAL: 2, c.METHODOLOGICAL: 1}
     assert (second.total, second.open, second.resolved) == (3, 1, 2)
+    assert second.open_by_queue == {c.TECHNICAL: 1, c.METHODOLOGICAL: 0}
 
 
 def test_every_municipality_present_in_name_order(region):

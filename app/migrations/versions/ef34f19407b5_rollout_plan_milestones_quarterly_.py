@@ -1,15 +1,16 @@
 """rollout: plan, milestones, quarterly reports
 
-Revision ID: 2272b4498358
+Revision ID: ef34f19407b5
 Revises: 49aab004bbf4
-Create Date: 2026-11-28 20:23:24.662375
+Create Date: 2026-11-28 20:44:45.541129
 
 """
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 # revision identifiers, used by Alembic.
-revision = '2272b4498358'
+revision = 'ef34f19407b5'
 down_revision = '49aab004bbf4'
 branch_labels = None
 depends_on = None
@@ -43,6 +44,7 @@ def upgrade():
     sa.Column('deadline_on', sa.Date(), nullable=True),
     sa.Column('result', sa.Text(), nullable=False),
     sa.Column('milestone', sa.String(length=20), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_plan_activities_updated_by_id_users'), ondelete='SET NULL'),
