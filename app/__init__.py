@@ -180,12 +180,14 @@ def configure_templates(app):
     from flask_babel import get_locale
 
     from app.main.navigation import navigation_items
+    from app.rollout.links import rollout_links
     from app.templating import register_filters
 
     register_filters(app)
     app.jinja_env.globals.update(
         get_locale=get_locale,
         navigation_items=lambda: navigation_items(current_user),
+        rollout_links=lambda: rollout_links(current_user),
         languages=app.config["LANGUAGES"],
     )
 

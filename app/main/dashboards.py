@@ -12,8 +12,10 @@ from app.directory import kinds
 from app.directory.models import Appointment, Organization, Person
 from app.directory.services import in_force, today
 from app.extensions import db
-from app.rollout.constants import APPOINTED
+from app.rollout.constants import APPOINTED, MILESTONE_SHORT_LABELS
 from app.rollout.plan import milestone_deadlines
+from app.rollout.school_milestones import school_progress
+from app.rollout.services import milestone_summary
 from tickets.workload import workload
 from training.catalog import learner_summary
 
@@ -134,7 +136,9 @@ def unappointed_schools(day, limit):
 def coordinator_home(user, day):
     """Per-municipality coverage of plan item 2.1 with regional totals."""
     return {"template": "coordinator", "overview": region_overview(day),
-            "municipalities": municipality_table(day, MUNICIPALITIES_SHOWN)}
+            "municipalities": municipality_table(day, MUNICIPALITIES_SHOWN), "rollout": milestone_summary(),
+            "rollout_labels": list(MILESTONE_SHORT_LABELS.items()),
+            "deadline": milestone_deadlines()[APPOINTED]}
 
 
 def municipality_table(day, limit):
@@ -194,6 +198,8 @@ def municipal_home(user, day):
         "responsible": current_appointments([municipality.id], day).get(municipality.id),
         "deadline": milestone_deadlines()[APPOINTED],
         "hotline": workload(user),
+        "rollout": milestone_summary(municipality.id),
+        "rollout_labels": list(MILESTONE_SHORT_LABELS.items()),
     }
 
 
@@ -235,6 +241,7 @@ def school_home(user, day):
         "deadline": milestone_deadlines()[APPOINTED],
         "hotline": workload(user),
         "training": learner_summary(user),
+        "milestones": school_progress(school.id)[1],
     }
 
 

@@ -198,3 +198,30 @@ def test_landing_page_offers_public_guides_only(client, make, db):
     html = client.get("/").get_data(as_text=True)
     assert "Открытая статья" in html and 'action="/kb/search"' in html
     assert "Статья для сотрудников" not in html and "Черновик статьи" not in html
+
+
+def test_school_coordinator_sees_the_school_s_rollout_milestones(auth, client, make, rollout, fixed_today):
+    school = make.school()
+    rollout.status(school, activated_on=date(2010, 11, 14))
+    auth.login(make.user("school", organization=school))
+    card = section(home(client), "home-rollout")
+    states = re.findall(r'data-state="(\w+)"', card)
+    assert states == ["overdue", "done", "overdue", "overdue"]  # 2.1 2.2 2.3 2.4 on 20.12.2010
+    assert f"/rollout/schools/{school.id}" in card
+
+
+def test_municipal_specialist_and_coordinator_see_the_share_of_schools_per_milestone(
+        auth, client, make, rollout, fixed_today):
+    municipality = make.municipality()
+    activated = make.school(municipality)
+    make.school(municipality)
+    rollout.status(activated, activated_on=date(2010, 11, 14))
+    make.school()  # another municipality's school counts only for the region
+    auth.login(make.user("municipal", organization=municipality))
+    card = words(section(home(client), "home-rollout"))
+    assert "Активация 50 %" in card and "просрочено: 1" in card
+    auth.logout()
+    auth.login("coordinator")
+    page = home(client)
+    assert "Активация 33 %" in words(section(page, "home-rollout"))
+    assert "муниципальном органе управления образованием, срок — 11.11.2010" in page
