@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
 from app.auth import permissions
@@ -17,6 +16,7 @@ from app.directory import kinds
 from app.directory.models import Organization
 from app.errors import NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
+from app.pagination import ListPage
 from app.rollout import clock
 from app.rollout import constants as c
 from app.rollout import dashboard_tables as tables
@@ -155,26 +155,12 @@ class OverdueList:
     """A page of overdue items of the user's scope, with the filters that apply."""
 
     day: date
-    page: Pagination
+    page: ListPage
     items: list  # every matching item (for the export)
     municipalities: list = field(default_factory=list)  # (id, name) the user may filter by
     municipality_id: int | None = None
     milestone: str = ""
     is_forced_scope: bool = False
-
-
-class ItemPage(Pagination):
-    """A page of items computed in Python, with the interface the pagination macro expects."""
-
-    def __init__(self, items, page, per_page=OVERDUE_PER_PAGE):
-        self._all = items
-        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False)
-
-    def _query_items(self):
-        return self._all[(self.page - 1) * self.per_page:self.page * self.per_page]
-
-    def _query_count(self):
-        return len(self._all)
 
 
 def _hotline(actor, day, municipality_id=None):
@@ -287,7 +273,7 @@ def overdue_list(actor, municipality="", milestone="", page=1):
         items = [item for item in items if item.row.municipality_id == municipality_id]
     if milestone:
         items = [item for item in items if item.key == milestone]
-    return OverdueList(day=day, page=ItemPage(items, page), items=items,
+    return OverdueList(day=day, page=ListPage(items, page, OVERDUE_PER_PAGE), items=items,
                        municipalities=[] if is_forced else sorted(choices.items(), key=lambda p: p[1]),
                        municipality_id=municipality_id, milestone=milestone, is_forced_scope=is_forced)
 

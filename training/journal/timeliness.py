@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Date, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
@@ -24,6 +23,7 @@ from app.auth.models import User
 from app.directory.models import Person
 from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
+from app.pagination import ListPage
 from app.parsing import parse_iso_date
 from app.timeutil import MOSCOW_OFFSET, local_today
 from training.journal import lessons as journal_lessons
@@ -211,21 +211,7 @@ class OwnSummary:
     span: Period
     rows: list = field(default_factory=list)
     total: Figures = field(default_factory=Figures)
-    late: Pagination | None = None
-
-
-class LatePage(Pagination):
-    """A page of late lessons built in Python, with the interface the pagination macro expects."""
-
-    def __init__(self, items, page, per_page=PER_PAGE):
-        self._all = items
-        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False)
-
-    def _query_items(self):
-        return self._all[(self.page - 1) * self.per_page:self.page * self.per_page]
-
-    def _query_count(self):
-        return len(self._all)
+    late: ListPage | None = None
 
 
 def own_summary(user, span, page=1):
@@ -246,7 +232,7 @@ def own_summary(user, span, page=1):
         figures = _figures(counts.get((class_id, subject_id)), expected[(class_id, subject_id)])
         summary.rows.append(ClassRow(classes[class_id], subjects[subject_id], figures))
         summary.total.add(figures)
-    summary.late = LatePage(_late_lessons(school, classes, subjects, span), page)
+    summary.late = ListPage(_late_lessons(school, classes, subjects, span), page, PER_PAGE)
     return summary
 
 
