@@ -2,6 +2,7 @@
 it at once, and the quarter's report goes submitted → returned with a comment → fixed → accepted; the
 report's workbook holds the figures counted from the database."""
 
+import io
 import re
 from datetime import date
 
@@ -83,7 +84,7 @@ def test_activation_shows_at_once_and_the_report_is_returned_fixed_and_accepted(
 
     with regional_tab.expect_download() as download:
         regional_tab.get_by_test_id("download-xlsx").click()
-    book = load_workbook(download.value.path())
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))  # the temp file has no suffix
     figures = {row[0]: row[1] for row in book["Показатели"].iter_rows(min_row=5, values_only=True)}
     schools = select(Organization.id).where(Organization.parent_id == municipality.id)
     activated = db.session.scalar(select(func.count(RolloutStatus.id)).where(
