@@ -25,16 +25,20 @@ class QuarterForm(FlaskForm):
         self.year.data, self.quarter.data = str(chosen[0]), str(chosen[1])
 
 
+TEXT_BOX = {"rows": 5}
+
+
 class ReportTextForm(FlaskForm):
     """The free-text sections a municipal specialist writes; the version guards against lost edits."""
 
     problems = TextAreaField(c.REPORT_SECTION_LABELS["problems"], validators=[Length(max=c.REPORT_TEXT_MAX)],
-                             description=_l("What held the rollout back in the quarter."))
+                             description=_l("What held the rollout back in the quarter."), render_kw=TEXT_BOX)
     measures = TextAreaField(c.REPORT_SECTION_LABELS["measures"], validators=[Length(max=c.REPORT_TEXT_MAX)],
-                             description=_l("What the education office and the schools did about it."))
+                             description=_l("What the education office and the schools did about it."),
+                             render_kw=TEXT_BOX)
     proposals = TextAreaField(c.REPORT_SECTION_LABELS["proposals"],
                               validators=[Length(max=c.REPORT_TEXT_MAX)],
-                              description=_l("What the region could do."))
+                              description=_l("What the region could do."), render_kw=TEXT_BOX)
     version = HiddenField()
 
     def texts(self):

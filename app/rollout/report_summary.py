@@ -10,11 +10,13 @@ from app.auth import permissions
 from app.directory import kinds
 from app.errors import PermissionDenied
 from app.extensions import db
+from app.pagination import ListPage
 from app.rollout import constants as c
 from app.rollout import report_figures
 from app.rollout.models import QuarterlyReport
 from app.rollout.reports import parse_quarter, quarters
 
+QUARTERS_PER_PAGE = 12  # three years
 
 @dataclass
 class SummaryRow:
@@ -82,8 +84,8 @@ def regional_summary(actor, year_text="", quarter_text=""):
     return build_summary(*parse_quarter(year_text, quarter_text))
 
 
-def municipality_reports(actor):
-    """(municipality, [(year, quarter, report or None)] newest first) of a municipal specialist."""
+def municipality_reports(actor, page=1):
+    """(municipality, a ListPage of (year, quarter, report or None), newest first) of a specialist."""
     if not permissions.can_view_quarterly_reports(actor):
         raise PermissionDenied()
     municipality = actor.organization
@@ -92,4 +94,5 @@ def municipality_reports(actor):
     found = {(report.year, report.quarter): report for report in db.session.scalars(
         select(QuarterlyReport).where(permissions.quarterly_report_scope(QuarterlyReport.municipality_id,
                                                                          actor)))}
-    return municipality, [(year, quarter, found.get((year, quarter))) for year, quarter in quarters()]
+    rows = [(year, quarter, found.get((year, quarter))) for year, quarter in quarters()]
+    return municipality, ListPage(rows, page, QUARTERS_PER_PAGE)

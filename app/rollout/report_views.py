@@ -11,6 +11,7 @@ from app.formtools import attach_errors
 from app.rollout import constants as c
 from app.rollout import report_exports, report_figures, report_sections, report_summary, reports
 from app.rollout.report_forms import QuarterForm, ReportTextForm, ReviewForm
+from app.urls import page_number
 
 bp = Blueprint("rollout_reports", __name__, template_folder="templates", url_prefix="/rollout/reports")
 
@@ -39,7 +40,7 @@ def index():
     form = QuarterForm(request.args)
     form.offer(reports.quarters(), reports.default_quarter())
     if not permissions.can_view_regional_summary(current_user):
-        municipality, rows = report_summary.municipality_reports(current_user)
+        municipality, rows = report_summary.municipality_reports(current_user, page_number())
         return render_template("rollout/reports/municipality.html", municipality=municipality, rows=rows,
                                default=reports.default_quarter(), c=c)
     try:

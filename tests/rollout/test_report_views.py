@@ -8,6 +8,7 @@ import pytest
 from app.directory import kinds
 from app.extensions import db
 from app.rollout import constants as c
+from app.rollout import reports
 from app.rollout.models import QuarterlyReport, RolloutStatus
 from tests.rollout import report_world
 
@@ -148,3 +149,15 @@ def test_the_summary_takes_a_fixed_number_of_statements(world, auth, client, mak
     db.session.commit()
     assert count_statements(lambda: client.get(url)) == before
     assert count_statements(lambda: client.get("/rollout/reports/summary.xlsx?year=2010&quarter=4")) <= before
+
+
+def test_a_municipality_s_reports_are_listed_twelve_quarters_a_page(world, auth, client, fixed_today):
+    fixed_today(date(2014, 2, 1))  # I 2014 is current: 14 quarters since IV 2010
+    reports.save_report(world.municipal, world.municipality.id, 2010, 4, {"problems": "Нет сети."})
+    auth.login(world.municipal)
+    first = _page(client, "/rollout/reports/")
+    assert first.count('data-testid="report-row"') == 12
+    assert "I квартал 2014 г." in first and "IV квартал 2010 г." not in first
+    second = _page(client, "/rollout/reports/?page=2")
+    assert second.count('data-testid="report-row"') == 2
+    assert re.search(r"IV квартал 2010 г\..*?Готовится", second, re.S)
