@@ -25,3 +25,11 @@ def page_number():
 
     page = request.args.get("page", 1, type=int)
     return min(max(page or 1, 1), MAX_PAGE)
+
+
+def absolute_url(endpoint, **values):
+    """An absolute address for an e-mail: BASE_URL and the endpoint's path (cron runs have no request)."""
+    from flask import current_app
+
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["BASE_URL"] + path

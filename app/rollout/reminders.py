@@ -15,7 +15,6 @@ Every reminder is recorded as a RolloutReminder row, so each goes out once howev
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -32,6 +31,7 @@ from app.rollout import constants as c
 from app.rollout.milestones import office_label, progress_rows
 from app.rollout.models import QuarterlyReport, RolloutReminder
 from app.rollout.plan import milestone_deadlines
+from app.urls import absolute_url
 
 MILESTONE = "milestone"  # to a school's coordinators and responsible person
 DIGEST = "milestone_digest"  # to a municipality's specialists
@@ -101,12 +101,6 @@ def send_reminders(today=None):
     return result
 
 
-def link(endpoint, **values):
-    """An absolute address for a letter: BASE_URL and the endpoint's path (cron has no request to use)."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["BASE_URL"] + path
-
-
 def due_keys(deadlines, today):
     """The milestones whose deadline falls within the reminder window (today … today + 7 days)."""
     last = today + timedelta(days=c.MILESTONE_REMINDER_DAYS)
@@ -167,7 +161,7 @@ class _Sender:
                 if fresh:
                     self._queue(recipient, _("Rollout deadlines are near: %(school)s", school=row.name),
                                 "milestone_reminder", school=row, items=fresh,
-                                url=link("rollout_milestones.school", school_id=row.id))
+                                url=absolute_url("rollout_milestones.school", school_id=row.id))
                     self.result.milestone += 1
 
     def _digests(self, pending):
@@ -184,7 +178,7 @@ class _Sender:
     def _digest(self, recipient, name, groups):
         subject = _("Rollout deadlines are near for the schools of %(municipality)s", municipality=name)
         self._queue(recipient, subject, "milestone_digest", municipality=name, groups=groups,
-                    url=link("rollout.index"))
+                    url=absolute_url("rollout.index"))
         self.result.digest += 1
 
     def _digest_group(self, row, items, recipient):
@@ -193,9 +187,9 @@ class _Sender:
         if not fresh:
             return None
         if row.kind == kinds.SCHOOL:
-            url = link("rollout_milestones.school", school_id=row.id)
+            url = absolute_url("rollout_milestones.school", school_id=row.id)
             return {"name": row.name, "items": fresh, "url": url}
-        return {"name": office_label(), "items": fresh, "url": link("directory.show", org_id=row.id)}
+        return {"name": office_label(), "items": fresh, "url": absolute_url("directory.show", org_id=row.id)}
 
     def reports(self):
         """Reminders to municipal specialists whose quarterly report is not yet submitted or accepted."""
@@ -220,7 +214,8 @@ class _Sender:
         due_on, label = c.report_due_on(year, quarter), c.quarter_label(year, quarter)
         subject = _("Quarterly report for %(quarter)s is due by %(date)s",
                     quarter=label, date=format_date(due_on, "dd.MM.yyyy"))
-        url = link("rollout_reports.report", municipality_id=municipality_id, year=year, quarter=quarter)
+        url = absolute_url("rollout_reports.report", municipality_id=municipality_id, year=year,
+                           quarter=quarter)
         self._queue(recipient, subject, "quarter_reminder", municipality=name, quarter=label,
                     is_ending=phase == ENDING, quarter_end=c.quarter_bounds(year, quarter)[1], due_on=due_on,
                     url=url)

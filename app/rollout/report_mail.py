@@ -1,6 +1,5 @@
 """E-mail about quarterly reports, queued in the caller's transaction (delivered after its commit)."""
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -10,6 +9,7 @@ from app.directory.models import Person
 from app.extensions import db
 from app.mail import services as mail
 from app.rollout import constants as c
+from app.urls import absolute_url
 
 SUBMITTED, ACCEPTED, RETURNED = c.SUBMITTED, c.ACCEPTED, c.RETURNED
 # status reached → (template under app/rollout/templates/mail/, subject)
@@ -26,8 +26,8 @@ LETTERS = {
 
 def report_url(report):
     """The report page's address for a letter."""
-    return (f"{current_app.config['BASE_URL']}/rollout/reports/"
-            f"{report.municipality_id}/{report.year}/{report.quarter}")
+    return absolute_url("rollout_reports.report", municipality_id=report.municipality_id, year=report.year,
+                        quarter=report.quarter)
 
 
 def recipients(report, status):
