@@ -141,6 +141,7 @@ def configure_security(app):
 
 def configure_blueprints(app):
     """Register every feature's blueprint."""
+    from app.api.views import bp as api_bp
     from app.audit.views import bp as audit_bp
     from app.auth.admin_views import bp as users_bp
     from app.auth.views import bp as auth_bp
@@ -170,9 +171,18 @@ def configure_blueprints(app):
                   ticket_agent_bp, ticket_mail_bp, kb_bp, kb_suggest_bp, training_bp,
                   training_certificates_bp, training_author_bp, training_assign_bp, training_seminars_bp,
                   training_reports_bp, journal_bp, journal_grid_bp, journal_diary_bp, rollout_bp,
-                  rollout_plan_bp, rollout_milestones_bp, rollout_reports_bp)
+                  rollout_plan_bp, rollout_milestones_bp, rollout_reports_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    configure_api(api_bp)
+
+
+def configure_api(api_bp):
+    """The JSON API authenticates by token, not by session: no CSRF; throttled per token and address."""
+    from app.api.throttle import throttle
+
+    csrf.exempt(api_bp)
+    throttle(api_bp)
 
 
 def configure_templates(app):

@@ -59,6 +59,7 @@ class BaseConfig:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
     LOGIN_LIMIT_PER_ADDRESS = "20 per minute;200 per hour"
+    API_LIMIT_PER_TOKEN = "300 per minute"
 
     SMTP_HOST = None
     SMTP_PORT = 25
@@ -99,6 +100,7 @@ class BaseConfig:
         settings["SMTP_SSL"] = env_bool("SMTP_SSL", cls.SMTP_SSL)
         settings["LOGIN_LIMIT_PER_ACCOUNT"] = env("LOGIN_LIMIT_PER_ACCOUNT", cls.LOGIN_LIMIT_PER_ACCOUNT)
         settings["LOGIN_LIMIT_PER_ADDRESS"] = env("LOGIN_LIMIT_PER_ADDRESS", cls.LOGIN_LIMIT_PER_ADDRESS)
+        settings["API_LIMIT_PER_TOKEN"] = env("API_LIMIT_PER_TOKEN", cls.API_LIMIT_PER_TOKEN)
         return settings
 
     @classmethod

@@ -1,10 +1,11 @@
 """Error pages in the user's language; a traceback never reaches the browser."""
 
-from flask import render_template
+from flask import has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.api.errors import ApiError, error_response
 from app.errors import ServiceError
 
 ERROR_TEXTS = {
@@ -26,8 +27,12 @@ ERROR_TEXTS = {
 }
 
 
-def render_error(code, message=None):
-    """Render the generic error page for an HTTP status code."""
+def render_error(code, message=None, details=None):
+    """Render the generic error page for an HTTP status code (a JSON error for the API)."""
+    from app.api.errors import error_response, is_api_request
+
+    if has_request_context() and is_api_request(request):
+        return error_response(code, message, details)
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     return render_template("errors/error.html", code=code, title=title, text=message or text), code
 
@@ -43,7 +48,11 @@ def register_error_pages(app):
 
     @app.errorhandler(ServiceError)
     def service_error(error):
-        return render_error(error.status_code, error.message or None)
+        return render_error(error.status_code, error.message or None, error.field_errors)
+
+    @app.errorhandler(ApiError)
+    def api_error(error):
+        return error_response(error.status, error.message, error.details, error.code, error.headers)
 
     @app.errorhandler(HTTPException)
     def http_error(error):

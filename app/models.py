@@ -1,5 +1,6 @@
 """Imports every model module so SQLAlchemy and Alembic see all tables."""
 
+from app.api.models import ApiToken  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import LoginSession, PasswordResetToken, User  # noqa: F401
 from app.directory.models import Appointment, Organization, Person  # noqa: F401

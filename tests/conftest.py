@@ -11,4 +11,5 @@ pytest_plugins = [
     "tests.fixtures.training",
     "tests.fixtures.journal",
     "tests.fixtures.rollout",
+    "tests.fixtures.api",
 ]
