@@ -2,7 +2,14 @@
 
 from flask import current_app, jsonify
 
-from app.api import account_endpoints  # noqa: F401  (registers its operations)
+from app.api import (  # noqa: F401  (each module registers its operations)
+    account_endpoints,
+    kb_endpoints,
+    organization_endpoints,
+    report_endpoints,
+    ticket_endpoints,
+    training_endpoints,
+)
 from app.api.blueprint import PREFIX, api, bp
 from app.api.openapi import build_document
 
