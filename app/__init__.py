@@ -141,6 +141,7 @@ def configure_security(app):
 
 def configure_blueprints(app):
     """Register every feature's blueprint."""
+    from app.api.token_views import bp as api_tokens_bp
     from app.api.views import bp as api_bp
     from app.audit.views import bp as audit_bp
     from app.auth.admin_views import bp as users_bp
@@ -171,7 +172,7 @@ def configure_blueprints(app):
                   ticket_agent_bp, ticket_mail_bp, kb_bp, kb_suggest_bp, training_bp,
                   training_certificates_bp, training_author_bp, training_assign_bp, training_seminars_bp,
                   training_reports_bp, journal_bp, journal_grid_bp, journal_diary_bp, rollout_bp,
-                  rollout_plan_bp, rollout_milestones_bp, rollout_reports_bp, api_bp)
+                  rollout_plan_bp, rollout_milestones_bp, rollout_reports_bp, api_bp, api_tokens_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     configure_api(api_bp)

@@ -282,7 +282,7 @@ def _still_readable(actor, hits):
     return [hit for hit in hits if hit.id in readable_ids]
 
 
-def search_page(actor, query, category_slug, page):
+def search_page(actor, query, category_slug, page, per_page=PER_PAGE):
     """Search published guides the actor may read, optionally in one category (with its subcategories)."""
     query = " ".join(str(query or "").split())[:QUERY_MAX]
     category = _search_category(category_slug)
@@ -291,7 +291,15 @@ def search_page(actor, query, category_slug, page):
         return view
     category_ids = None if category is None else [category.id, *(child.id for child in category.children)]
     results = search.search(query, kinds=("article",), audiences=permissions.visible_audiences(actor),
-                            category_ids=category_ids, page=page, per_page=PER_PAGE)
+                            category_ids=category_ids, page=page, per_page=per_page)
     view.hits = HitsPage(_still_readable(actor, results.hits), results.total, results.page, results.per_page)
     view.suggestion, view.corrected = results.suggestion, results.corrected
     return view
+
+
+def search_guides(actor, query, category_slug, page, per_page=PER_PAGE):
+    """(the search page, {id: Article} of its hits): the guides give the API their category and dates."""
+    view = search_page(actor, query, category_slug, page, per_page)
+    ids = [hit.id for hit in view.hits.items] if view.hits is not None else []
+    guides = db.session.scalars(select(Article).where(Article.id.in_(ids))).all() if ids else []
+    return view, {guide.id: guide for guide in guides}

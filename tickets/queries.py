@@ -52,6 +52,8 @@ class TicketFilters:
     overdue: bool = False
     q: str = ""
     ignored: list = field(default_factory=list)
+    statuses: tuple = ()  # several statuses at once (the API's repeated parameter)
+    priorities: tuple = ()
 
     def args(self):
         """The active filters as query parameters (for pagination links)."""
@@ -153,6 +155,10 @@ def _criteria(actor, filters, now):
         criteria.append(Ticket.status.in_(c.OPEN_STATUSES))
     elif filters.status in c.STATUSES:
         criteria.append(Ticket.status == filters.status)
+    if filters.statuses:
+        criteria.append(Ticket.status.in_(filters.statuses))
+    if filters.priorities:
+        criteria.append(Ticket.priority.in_(filters.priorities))
     if filters.category:
         criteria.append(Ticket.category_id == filters.category)
     if filters.municipality:
@@ -253,17 +259,28 @@ def list_tickets(actor, args, page=1, per_page=PAGE_SIZE):
     if not permissions.can_file_ticket(actor):
         raise PermissionDenied()
     filters, now = parse_filters(actor, args), utcnow()
-    query = (
+    result = db.paginate(_list_query(actor, filters, now), page=page, per_page=per_page, error_out=False)
+    categories, municipalities, assignees = _filter_choices(actor)
+    return TicketListing(result, filters, categories, municipalities, assignees,
+                         permissions.can_view_sla(actor), now)
+
+
+def _list_query(actor, filters, now):
+    return (
         select(Ticket)
         .where(*_criteria(actor, filters, now))
         .options(selectinload(Ticket.requester), selectinload(Ticket.assignee),
                  selectinload(Ticket.organization))
         .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
     )
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    categories, municipalities, assignees = _filter_choices(actor)
-    return TicketListing(result, filters, categories, municipalities, assignees,
-                         permissions.can_view_sla(actor), now)
+
+
+def find_tickets(actor, filters, page=1, per_page=PAGE_SIZE):
+    """(page of the visible tickets matching ready-made TicketFilters, whether the actor sees SLA)."""
+    if not permissions.can_file_ticket(actor):
+        raise PermissionDenied()
+    query = _list_query(actor, filters, utcnow())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False), permissions.can_view_sla(actor)
 
 
 # --- the ticket page ----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from tickets import constants as c
 from tickets.models import Category, SlaPolicy, Ticket, TicketChange, TicketMessage, TicketQueue
 
 SUBJECT_MAX = 200
+REQUESTER_PRIORITIES = (c.LOW, c.NORMAL, c.HIGH)  # «urgent»: agents only, as on the web form
 
 
 # --- queues -------------------------------------------------------------------------------
@@ -136,7 +137,8 @@ def file_ticket(requester, queue_key, subject, body, category_id=None, priority=
     if not permissions.can_file_ticket(requester):
         raise PermissionDenied()
     _validate_text(subject, body)
-    if priority not in c.PRIORITIES:
+    allowed = c.PRIORITIES if permissions.is_agent(requester) else REQUESTER_PRIORITIES
+    if priority not in allowed:
         message = _("Choose a priority from the list.")
         raise ValidationFailed(message, {"priority": [message]})
     queue = queue_by_key(queue_key)

@@ -41,6 +41,7 @@ class Operation:
     status: int = 200
     errors: tuple = ()
     description: str = ""
+    binary: str | None = None  # the media type of a file answer (the handler returns a Flask Response)
 
 
 @dataclass
@@ -81,6 +82,8 @@ def _run(op, handler, path):
     result = handler(user, **kwargs) if op.scope else handler(**kwargs)
     if op.status == 204:
         return "", 204
+    if op.binary:
+        return result
     payload = result.model_dump(mode="json", by_alias=True) if isinstance(result, BaseModel) else result
     response = jsonify(payload)
     response.status_code = op.status

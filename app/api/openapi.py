@@ -71,6 +71,9 @@ def _responses(schemas, op):
     error = {"content": {"application/json": {"schema": schemas.ref(ErrorResponse, "serialization")}}}
     if op.status == 204:
         responses = {"204": {"description": "Done."}}
+    elif op.binary:
+        content = {op.binary: {"schema": {"type": "string", "format": "binary"}}}
+        responses = {str(op.status): {"description": "The file.", "content": content}}
     else:
         content = {"application/json": {"schema": schemas.ref(op.response, "serialization")}}
         responses = {str(op.status): {"description": "OK.", "content": content}}

@@ -1,8 +1,22 @@
-"""Models shared by several endpoints: pages of results and small references to other objects."""
+"""Models shared by several endpoints: pages of results, small references, ids and UTC times."""
 
-from pydantic import BaseModel, ConfigDict, Field
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.api import constants as c
+
+ID_MAX = 2**31 - 1  # the id columns' type (PostgreSQL integer)
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+
+
+def _as_utc(moment):
+    """A stored naive UTC datetime as an aware one, so that JSON carries the offset (RFC 3339)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class Query(BaseModel):

@@ -3,6 +3,8 @@
 from flask_babel import lazy_gettext as _l
 
 ACTION_LABELS = {
+    "api.token_created": _l("Created an API token"),
+    "api.token_revoked": _l("Revoked an API token"),
     "auth.login": _l("Signed in"),
     "auth.login_failed": _l("Failed sign-in"),
     "auth.logout": _l("Signed out"),

@@ -6,10 +6,14 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from app.api import constants as api_constants
+from app.api import tokens as api_tokens
 from app.auth import roles, users
+from app.auth.services import find_user_by_email
 from app.directory.models import Organization
-from app.errors import ValidationFailed
+from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
+from app.timeutil import utc_to_moscow
 
 
 @click.group("user")
@@ -42,8 +46,35 @@ def create_command(email, role, org_code, last_name, first_name, middle_name, po
     try:
         user = users.create_user(None, data, send_invite=False)
     except ValidationFailed as error:
-        details = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.field_errors.items())
-        raise click.ClickException(f"{error.message} {details}".strip()) from error
+        raise click.ClickException(_error_text(error)) from error
     click.echo(f"Создан пользователь {user.email} ({user.role_label}).")
     if generated:
         click.echo(f"Пароль: {password}")
+
+
+def _error_text(error):
+    details = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.field_errors.items())
+    return f"{error.message} {details}".strip()
+
+
+@user_group.command("token")
+@click.argument("email")
+@click.option("--scope", type=click.Choice(api_constants.SCOPES), default=api_constants.READ,
+              show_default=True, help="read: only reading; write: also filing tickets, replies and changes.")
+@click.option("--days", type=click.IntRange(1, api_constants.TOKEN_DAYS_MAX),
+              default=api_constants.TOKEN_DAYS_DEFAULT, show_default=True,
+              help="How many days the token lives.")
+@click.option("--name", default="Командная строка", show_default=True, help="What the token is for.")
+@with_appcontext
+def token_command(email, scope, days, name):
+    """Create a personal API token for an account and print it (it is shown only once)."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"Пользователь с адресом {email!r} не найден.")
+    try:
+        raw, token = api_tokens.create_token(user, name, scope, days)
+    except (ValidationFailed, PermissionDenied) as error:
+        raise click.ClickException(_error_text(error)) from error
+    expires = utc_to_moscow(token.expires_at).strftime("%d.%m.%Y %H:%M")
+    click.echo(f"Токен для {user.email} ({token.scope_label}), действует до {expires} МСК:", err=True)
+    click.echo(raw)

@@ -52,5 +52,6 @@ def test_the_document_is_openapi_3_1_with_the_operations(client):
     assert document["openapi"] == "3.1.0"
     me = document["paths"]["/api/v1/me"]["get"]
     assert me["security"] == [{"bearer": []}]
-    assert me["responses"]["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Me"}
+    schema = me["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/Me"}
     assert "ErrorResponse" in document["components"]["schemas"]
