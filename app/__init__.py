@@ -175,15 +175,16 @@ def configure_blueprints(app):
                   rollout_plan_bp, rollout_milestones_bp, rollout_reports_bp, api_bp, api_tokens_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    configure_api(api_bp)
+    configure_api(app, api_bp)
 
 
-def configure_api(api_bp):
+def configure_api(app, api_bp):
     """The JSON API authenticates by token, not by session: no CSRF; throttled per token and address."""
     from app.api.throttle import throttle
 
     csrf.exempt(api_bp)
     throttle(api_bp)
+    app.json.ensure_ascii = False  # Russian text stays readable in JSON (UTF-8), not \u-escaped
 
 
 def configure_templates(app):

@@ -72,11 +72,11 @@ def _run(op, handler, path):
     user = auth.authenticate(op.scope) if op.scope else None
     kwargs = dict(path)
     if op.query is not None:
-        kwargs["query"] = validate(op.query, _query_values(op.query), "query")
+        kwargs["query"] = validate(op.query, _field_values(op.query, request.args), "query")
     if op.body is not None:
         kwargs["body"] = validate(op.body, _json_body(), "body")
     if op.form is not None:
-        kwargs["form"] = validate(op.form, _form_values(op.form), "form")
+        kwargs["form"] = validate(op.form, _field_values(op.form, request.form), "form")
     if op.files:
         kwargs["files"] = request.files.getlist(op.files)
     result = handler(user, **kwargs) if op.scope else handler(**kwargs)
@@ -94,22 +94,13 @@ def _is_list(model, name):
     return get_origin(model.model_fields[name].annotation) is list
 
 
-def _query_values(model):
-    """The query string as the model's fields: lists for list fields, single values otherwise."""
+def _field_values(model, source):
+    """A query string or form as the model's fields: lists for list fields, single values otherwise."""
     values = {}
     for name, info in model.model_fields.items():
         key = info.alias or name
-        if key in request.args:
-            values[key] = request.args.getlist(key) if _is_list(model, name) else request.args.get(key)
-    return values
-
-
-def _form_values(model):
-    values = {}
-    for name, info in model.model_fields.items():
-        key = info.alias or name
-        if key in request.form:
-            values[key] = request.form.getlist(key) if _is_list(model, name) else request.form.get(key)
+        if key in source:
+            values[key] = source.getlist(key) if _is_list(model, name) else source.get(key)
     return values
 
 
