@@ -1,6 +1,6 @@
 """UTC time helpers: the database stores naive UTC datetimes."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 # The region keeps Moscow time, UTC+3 all year since 2014: times people type are Moscow times.
 MOSCOW_OFFSET = timedelta(hours=3)
@@ -24,3 +24,9 @@ def moscow_to_utc(local):
 def utc_to_moscow(moment):
     """A stored naive UTC datetime as naive Moscow wall-clock time (to fill a form)."""
     return moment + MOSCOW_OFFSET
+
+
+def moscow_days_utc(start, end):
+    """[start, end) of two inclusive Moscow dates as naive UTC datetimes, as the *_at columns store time."""
+    lower = datetime.combine(start, time()) - MOSCOW_OFFSET
+    return lower, datetime.combine(end + timedelta(days=1), time()) - MOSCOW_OFFSET

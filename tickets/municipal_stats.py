@@ -7,7 +7,6 @@ so the figures are summed in Python from those narrow rows rather than per munic
 
 import statistics as stats
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import aliased
@@ -15,7 +14,7 @@ from sqlalchemy.orm import aliased
 from app.directory import kinds
 from app.directory.models import Organization
 from app.extensions import db
-from app.timeutil import MOSCOW_OFFSET
+from app.timeutil import moscow_days_utc
 from tickets import constants as c
 from tickets.models import Ticket, TicketQueue
 
@@ -82,12 +81,6 @@ class _Tally:
         )
 
 
-def utc_bounds(start, end):
-    """[start, end) of two inclusive Moscow dates as naive UTC datetimes, as *_at columns store time."""
-    lower = datetime.combine(start, time()) - MOSCOW_OFFSET
-    return lower, datetime.combine(end + timedelta(days=1), time()) - MOSCOW_OFFSET
-
-
 def hotline_by_municipality(start, end, municipality_id=None):
     """Tickets created between two Moscow dates (inclusive), by the requester organization's municipality.
 
@@ -115,7 +108,7 @@ def hotline_by_municipality(start, end, municipality_id=None):
 
 def _ticket_rows(start, end, municipality_id):
     """One narrow row per ticket of the period: (municipality id or None, queue, is open, times, rating)."""
-    lower, upper = utc_bounds(start, end)
+    lower, upper = moscow_days_utc(start, end)
     org = aliased(Organization)
     muni_id = case(
         (org.kind == kinds.MUNICIPALITY, org.id), (org.kind == kinds.SCHOOL, org.parent_id), else_=None

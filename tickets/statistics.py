@@ -7,7 +7,7 @@ columns of the period's tickets (no ORM objects), so the page costs a fixed numb
 import statistics as stats
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -19,7 +19,7 @@ from app.directory.models import Organization
 from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.parsing import parse_iso_date
-from app.timeutil import MOSCOW_OFFSET, local_today
+from app.timeutil import MOSCOW_OFFSET, local_today, moscow_days_utc
 from tickets import constants as c
 from tickets.models import Category, Ticket, TicketQueue
 
@@ -39,8 +39,7 @@ class Period:
     @property
     def utc_bounds(self):
         """[start, end) of the period as naive UTC datetimes, as the *_at columns store time."""
-        start = datetime.combine(self.start, time()) - MOSCOW_OFFSET
-        return start, datetime.combine(self.end + timedelta(days=1), time()) - MOSCOW_OFFSET
+        return moscow_days_utc(self.start, self.end)
 
 
 @dataclass

@@ -49,7 +49,7 @@ def _criteria(actor, kind, municipality_id, search):
         criteria.append(Organization.kind == kind)
     if municipality_id:
         criteria.append(or_(Organization.id == municipality_id, Organization.parent_id == municipality_id))
-    search = (search or "").replace("\x00", "").strip()
+    search = (search or "").strip()
     if search:
         criteria.append(_text_filter(search))
     return criteria

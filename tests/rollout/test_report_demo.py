@@ -8,22 +8,18 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.demo import accounts, region
-from app.demo.services import DemoContext
 from app.directory import kinds
 from app.directory.models import Organization
 from app.extensions import db
 from app.rollout import constants as c
 from app.rollout.models import QuarterlyReport
 from app.rollout.report_demo import build_reports
+from tests.fixtures.demo import run_demo_steps
 
 
 def _build(messages):
-    ctx = DemoContext(password="demo-password-1", progress=messages.append)
-    for step in (region.build_organizations, region.build_staff, accounts.build_users, build_reports):
-        step(ctx)
-        db.session.flush()
-    db.session.commit()
-    return ctx
+    steps = (region.build_organizations, region.build_staff, accounts.build_users, build_reports)
+    return run_demo_steps(steps, "demo-password-1", messages)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.demo import accounts, region
 from app.demo.services import DemoContext
 from app.timeutil import MOSCOW_OFFSET, local_today, utcnow
+from tests.fixtures.demo import run_demo_steps
 from training import constants as c
 from training import demo
 from training.models import Assignment, Certificate, Course, Enrollment, Module, ModuleProgress, QuizAttempt
@@ -24,11 +25,7 @@ COUNTED = (Course, Module, Enrollment, ModuleProgress, QuizAttempt, Certificate,
 def build(db, password=PASSWORD):
     """Run the steps as `opora demo` does, without the hotline and guides; the progress lines."""
     lines = []
-    ctx = DemoContext(password=password, progress=lines.append)
-    for step in STEPS:
-        step(ctx)
-        db.session.flush()
-    db.session.commit()
+    run_demo_steps(STEPS, password, lines)
     return lines
 
 

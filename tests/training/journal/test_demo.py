@@ -6,6 +6,7 @@ from sqlalchemy import distinct, func, select
 from app.auth.models import User
 from app.demo import accounts, region
 from app.demo.services import DemoContext
+from tests.fixtures.demo import run_demo_steps
 from training import tasks
 from training.journal import demo, sandbox, timeliness
 from training.journal import tasks as journal_tasks
@@ -19,11 +20,7 @@ COUNTED = (SandboxSchool, Pupil, Lesson, Mark, PeriodMark, DiaryConfirmation)
 def build(db, password=PASSWORD):
     """Run the steps as `opora demo` does; the progress lines."""
     lines = []
-    ctx = DemoContext(password=password, progress=lines.append)
-    for step in STEPS:
-        step(ctx)
-        db.session.flush()
-    db.session.commit()
+    run_demo_steps(STEPS, password, lines)
     return lines
 
 
