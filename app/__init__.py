@@ -48,6 +48,10 @@ def configure_settings(app, config_name, overrides):
     settings.setdefault("MAIL_LOG_PATH", os.path.join(app.instance_path, "mail.log"))
     app.config.from_mapping(settings)
     app.config["ENV_NAME"] = cls.ENV_NAME
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A local file does not drop connections: no ping before each request's first statement.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                                                   "pool_pre_ping": False}
 
 
 def configure_logging(app):
@@ -73,6 +77,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Sorts and temporary indexes of list queries stay in memory instead of a temporary file.
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
 
@@ -124,7 +130,10 @@ def app_languages():
 
 def configure_i18n(app):
     """Russian by default, English selectable; times shown in Europe/Moscow."""
+    from app.formtools import share_wtforms_translations
+
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Moscow")
+    app.before_request(share_wtforms_translations)
 
 
 def configure_security(app):
@@ -198,8 +207,9 @@ def configure_templates(app):
     register_filters(app)
     app.jinja_env.globals.update(
         get_locale=get_locale,
-        navigation_items=lambda: navigation_items(current_user),
-        rollout_links=lambda: rollout_links(current_user),
+        # The user object itself, not the proxy: the menus ask a dozen permission questions per page.
+        navigation_items=lambda: navigation_items(current_user._get_current_object()),
+        rollout_links=lambda: rollout_links(current_user._get_current_object()),
         languages=app.config["LANGUAGES"],
     )
 

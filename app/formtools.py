@@ -1,6 +1,11 @@
 """Helpers shared by form-handling views."""
 
-from flask import flash
+from functools import cache
+
+from babel import support
+from flask import flash, request
+from flask_babel import get_locale
+from wtforms.i18n import messages_path
 
 
 def attach_errors(form, error):
@@ -18,3 +23,33 @@ def attach_errors(form, error):
 def form_status(form):
     """HTTP status for re-rendering a form: 200 when first shown, 400 after a failed submit."""
     return 400 if form.is_submitted() else 200
+
+
+class WtformsTranslations:
+    """WTForms' own messages in the request's language, each catalog read from disk once per process.
+
+    Flask-WTF reads the catalog anew for every request that shows a form; it looks for a ready one on
+    `request.wtforms_translations`, which `share_wtforms_translations` puts there.
+    """
+
+    @staticmethod
+    @cache
+    def catalog(locale_name):
+        """The parsed WTForms catalog of one language."""
+        return support.Translations.load(messages_path(), [locale_name], domain="wtforms")
+
+    def ugettext(self, string):
+        """The message in the request's language."""
+        return self.catalog(str(get_locale())).ugettext(string)
+
+    def ungettext(self, singular, plural, n):
+        """The plural message in the request's language."""
+        return self.catalog(str(get_locale())).ungettext(singular, plural, n)
+
+
+WTFORMS_TRANSLATIONS = WtformsTranslations()
+
+
+def share_wtforms_translations():
+    """before_request: hand Flask-WTF the per-process catalogs instead of a fresh read from disk."""
+    request.wtforms_translations = WTFORMS_TRANSLATIONS

@@ -10,8 +10,9 @@ rest teachers), one specialist per municipal office, the regional coordinator an
 responsible persons appointed in about 80 % of the schools and offices; rollout statuses made as the
 demo makes them (app/rollout/demo.py: the plan re-dated around today, about 60 % of the schools
 activated); 100,000 tickets in both hotlines over the last two years (older ones resolved or closed,
-recent ones partly open, ratings on some); a published course with about 40 % of the staff enrolled;
-six seminars of the year with registrations and attendance.
+recent ones partly open, ratings on some; bench/generate_tickets.py); a published course with 8,000 of
+the staff enrolled; six seminars of the year with registrations and attendance. A `Scale` changes the
+sizes (bench/generate.py builds three years of tickets with their conversations, three courses).
 
 Other benchmarks reuse it (issue 9 will):
 
@@ -20,6 +21,7 @@ Other benchmarks reuse it (issue 9 will):
     with app.app_context():
         upgrade()
         region = build_region(seed=2010)   # region.logins, region.counts, region.today
+        # another size: build_region(seed=2010, scale=Scale(municipalities=3, schools=70, tickets=10_000))
 """
 
 import argparse
@@ -34,20 +36,35 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bulk import copy_rows, ids_by, insert_rows  # noqa: E402
 
 PASSWORD = "bench-password-2010"
-MUNICIPALITIES = 30
-SCHOOLS = 700
 STAFF_PER_SCHOOL = (27, 30)
-TICKETS = 100_000
-TICKET_DAYS = 730
-ENROLLED_SHARE = 0.4
+AGENTS = 10  # operators, and as many methodologists
 APPOINTED_SHARE = 0.8
-CHUNK = 10_000
+SEMINAR_SEATS = 80
+REQUESTER_ROLES = ("teacher", "school", "municipal")  # who files tickets and takes courses
+COURSE_TITLES = ("Ведение электронных дневников и журналов успеваемости",
+                 "Электронный журнал: отчёты и итоговые отметки",
+                 "Работа с родителями через электронный дневник")
 COORDINATOR = "coordinator@bench.opora.test"
 ADMIN = "admin@bench.opora.test"
 MUNICIPAL = "mouo01@bench.opora.test"  # the first municipality's specialist
 SCHOOL = "coord-68-01-01@bench.opora.test"  # the coordinator of the first municipality's first school
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How big the region is; the defaults are the full region of rollout_bench."""
+
+    municipalities: int = 30
+    schools: int = 700
+    tickets: int = 100_000
+    ticket_days: int = 730
+    messages: bool = False  # the tickets' conversations and history (bench/generate_tickets.py)
+    enrollments: tuple = (8_000,)  # learners of each published course
 
 
 @dataclass
@@ -69,32 +86,10 @@ def make_app(instance, database_url=None):
     return create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
 
 
-def insert_rows(model, rows):
-    """Bulk insert in chunks (executemany), not ORM objects one by one."""
-    from sqlalchemy import insert
-
-    from app.extensions import db
-
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(model), rows[start:start + CHUNK])
-
-
-def ids_by(column, key_column, keys=None):
-    """{key: id} read back after a bulk insert."""
-    from sqlalchemy import select
-
-    from app.extensions import db
-
-    query = select(key_column, column)
-    if keys is not None:
-        query = query.where(key_column.in_(keys))
-    return dict(db.session.execute(query).all())
-
-
 class Builder:
     """Fills an empty, migrated database; one commit at the end."""
 
-    def __init__(self, seed, today):
+    def __init__(self, seed, today, scale=None):
         from faker import Faker
 
         from app.timeutil import utcnow
@@ -102,6 +97,7 @@ class Builder:
         self.rng = random.Random(seed)
         self.seed = seed
         self.today = today
+        self.scale = scale or Scale()
         self.now = utcnow()
         fake = Faker("ru_RU")
         fake.seed_instance(seed)
@@ -110,6 +106,11 @@ class Builder:
                                                 fake.middle_name_male()) for _ in range(150)]
         self.region = Region(today=today)
         self.people = []  # (organization id, role, e-mail, position)
+        self.person_names = {}  # e-mail: (last, first, middle)
+
+    def steps(self):
+        """The building steps in order."""
+        return (self.organizations, self.staff, self.rollout, self.tickets, self.training)
 
     def organizations(self):
         """The region, the two support centres, the municipalities and their schools."""
@@ -123,21 +124,23 @@ class Builder:
         insert_rows(Organization, [org(kinds.REGION, "68", "Тамбовская область", None)])
         region_id = ids_by(Organization.id, Organization.code, ["68"])["68"]
         municipalities = [org(kinds.MUNICIPALITY, f"68-{n:02d}", f"Район № {n}", region_id)
-                          for n in range(1, MUNICIPALITIES + 1)]
+                          for n in range(1, self.scale.municipalities + 1)]
         insert_rows(Organization, [org(kinds.INSTITUTE, "68-IPKRO", "ИПКРО", region_id),
                                    org(kinds.COMPUTER_CENTER, "68-KC", "Компьютерный центр", region_id),
                                    *municipalities])
         self.orgs = ids_by(Organization.id, Organization.code)
         schools = []
-        for index in range(SCHOOLS):
-            municipality = f"68-{index % MUNICIPALITIES + 1:02d}"
-            number = index // MUNICIPALITIES + 1
+        for index in range(self.scale.schools):
+            municipality = f"68-{index % self.scale.municipalities + 1:02d}"
+            number = index // self.scale.municipalities + 1
             schools.append(org(kinds.SCHOOL, f"{municipality}-{number:02d}",
                                f"СОШ № {number} ({municipality})", self.orgs[municipality]))
         insert_rows(Organization, schools)
         self.orgs = ids_by(Organization.id, Organization.code)
         self.schools = [row["code"] for row in schools]
         self.municipalities = [row["code"] for row in municipalities]
+        self.org_names = {row["code"]: row["name"] for row in (*municipalities, *schools)}
+        self.org_names.update({"68-IPKRO": "ИПКРО", "68-KC": "Компьютерный центр"})
         self.region.counts["organizations"] = len(self.orgs)
 
     def staff(self):
@@ -147,7 +150,7 @@ class Builder:
         add = self.people.append
         add((self.orgs["68"], roles.COORDINATOR, COORDINATOR, "Специалист отдела мониторинга"))
         add((self.orgs["68"], roles.ADMIN, ADMIN, "Администратор портала"))
-        for n in range(10):
+        for n in range(AGENTS):
             add((self.orgs["68-KC"], roles.OPERATOR, f"operator{n}@bench.opora.test", "Оператор"))
             add((self.orgs["68-IPKRO"], roles.METHODOLOGIST, f"metod{n}@bench.opora.test", "Методист"))
         for n, code in enumerate(self.municipalities, start=1):
@@ -165,7 +168,7 @@ class Builder:
 
         rows = []
         for org_id, _role, email, position in self.people:
-            last, first, middle = self.rng.choice(self.names)
+            last, first, middle = self.person_names[email] = self.rng.choice(self.names)
             rows.append({"organization_id": org_id, "last_name": last, "first_name": first,
                          "middle_name": middle, "position": position, "email": email, "phone": "",
                          "created_at": self.now, "updated_at": self.now})
@@ -214,81 +217,52 @@ class Builder:
         self.region.counts["appointments"] = len(appointments)
         self.region.counts["rollout_statuses"] = len(statuses)
 
-    def tickets(self):
-        """TICKETS tickets over TICKET_DAYS days in both hotlines, numbered per queue by creation time."""
-        from sqlalchemy import select
+    def tickets(self, progress=None):
+        """The scale's tickets over its days in both hotlines (bench/generate_tickets.py)."""
+        from generate_tickets import TicketWriter
 
-        from app.extensions import db
         from tickets import constants as c
-        from tickets.models import Category, Ticket, TicketQueue
         from tickets.services import ensure_queues
 
         queues = {queue.key: queue for queue in ensure_queues().values()}
-        categories = {key: db.session.scalars(select(Category.id).where(Category.queue_id == queue.id)).all()
-                      for key, queue in queues.items()}
-        agents = {c.TECHNICAL: [self.users[f"operator{n}@bench.opora.test"] for n in range(10)],
-                  c.METHODOLOGICAL: [self.users[f"metod{n}@bench.opora.test"] for n in range(10)]}
-        requesters = [(self.users[email], org_id) for org_id, role, email, _p in self.people
-                      if role in ("teacher", "school", "municipal")]
-        span = TICKET_DAYS * 86400
-        moments = sorted(self.now - timedelta(seconds=self.rng.randrange(span)) for _ in range(TICKETS))
-        numbers = dict.fromkeys(c.QUEUES, 0)
-        rows = []
-        for created in moments:
-            key = c.TECHNICAL if self.rng.random() < 0.7 else c.METHODOLOGICAL
-            numbers[key] += 1
-            rows.append(self._ticket(key, queues[key].id, numbers[key], created, categories[key],
-                                     agents[key], self.rng.choice(requesters)))
-        insert_rows(Ticket, rows)
-        for key, queue in queues.items():
-            db.session.get(TicketQueue, queue.id).last_number = numbers[key]
-        self.region.counts["tickets"] = len(rows)
+        agents = {c.TECHNICAL: [self.party(f"operator{n}@bench.opora.test", "68-KC") for n in range(AGENTS)],
+                  c.METHODOLOGICAL: [self.party(f"metod{n}@bench.opora.test", "68-IPKRO")
+                                     for n in range(AGENTS)]}
+        codes = {org_id: code for code, org_id in self.orgs.items()}
+        requesters = [self.party(email, codes[org_id], requester=True)
+                      for org_id, role, email, _p in self.people if role in REQUESTER_ROLES]
+        writer = TicketWriter(self.rng, self.now, queues, agents, requesters, messages=self.scale.messages)
+        counts = writer.write(self.scale.tickets, self.scale.ticket_days, progress)
+        self.region.counts.update({name: count for name, count in counts.items() if count})
 
-    def _ticket(self, key, queue_id, number, created, categories, agents, requester):
-        from tickets import constants as c
+    def party(self, email, code, requester=False):
+        """A requester («Имя Отчество») or an agent («Фамилия И. О.») for the ticket texts."""
+        from generate_tickets import Party
 
-        rng, age = self.rng, (self.now - created).days
-        if age > 30:
-            status = rng.choices((c.CLOSED, c.RESOLVED, c.IN_PROGRESS), (85, 10, 5))[0]
-        else:
-            status = rng.choices((c.NEW, c.IN_PROGRESS, c.WAITING, c.RESOLVED, c.CLOSED),
-                                 (15, 25, 10, 25, 25))[0]
-        is_resolved = status in (c.RESOLVED, c.CLOSED)
-        responded = created + timedelta(minutes=rng.randint(10, 600)) if status != c.NEW else None
-        resolved = min(created + timedelta(hours=rng.expovariate(1 / 30)), self.now) if is_resolved else None
-        is_rated = is_resolved and rng.random() < 0.4
-        rating = rng.choices((5, 4, 3, 2, 1), (50, 30, 10, 6, 4))[0] if is_rated else None
-        return {
-            "queue_id": queue_id, "number": number, "subject": f"Обращение {number} ({key})",
-            "body": "Не получается выставить отметки в электронном журнале.",
-            "category_id": rng.choice(categories),
-            "priority": rng.choices(c.PRIORITIES, (10, 70, 15, 5))[0], "status": status, "source": c.WEB,
-            "requester_id": requester[0], "organization_id": requester[1],
-            "assignee_id": rng.choice(agents) if status != c.NEW else None, "merged_into_id": None,
-            "version": 1, "created_at": created, "updated_at": resolved or responded or created,
-            "first_response_due_at": created + timedelta(hours=8),
-            "resolution_due_at": created + timedelta(hours=40),
-            "first_responded_at": responded, "resolved_at": resolved,
-            "closed_at": resolved if status == c.CLOSED else None, "rating": rating, "rating_comment": "",
-            "rated_at": resolved if rating else None, "overdue_notified_at": None,
-        }
+        last, first, middle = self.person_names[email]
+        name = f"{first} {middle}" if requester else f"{last} {first[0]}. {middle[0]}."
+        return Party(self.users[email], self.orgs[code], email, name, self.org_names[code])
 
-    def training(self):
-        """A published course with about 40 % of the staff enrolled, and six seminars of the year."""
+    def training(self, progress=None):
+        """Published courses with the scale's learners each (distinct people per course), six seminars."""
         from app.extensions import db
         from training import constants as c
         from training.models import Course, Enrollment
 
-        course = Course(slug="bench-course", title="Ведение электронных дневников и журналов успеваемости",
-                        hours=36, status=c.PUBLISHED, published_at=self.now - timedelta(days=400))
-        db.session.add(course)
-        db.session.flush()
-        enrollments = []
-        for org_id, role, email, _p in self.people:
-            if role in ("teacher", "school", "municipal") and self.rng.random() < ENROLLED_SHARE:
-                enrollments.append(self._enrollment(course.id, self.users[email], org_id))
-        insert_rows(Enrollment, enrollments)
-        self.region.counts["enrollments"] = len(enrollments)
+        learners = [(self.users[email], org_id) for org_id, role, email, _p in self.people
+                    if role in REQUESTER_ROLES]
+        total = 0
+        for number, count in enumerate(self.scale.enrollments, start=1):
+            course = Course(slug=f"bench-course-{number}", title=COURSE_TITLES[number - 1], hours=36,
+                            status=c.PUBLISHED, published_at=self.now - timedelta(days=400 - 60 * number))
+            db.session.add(course)
+            db.session.flush()
+            chosen = self.rng.sample(learners, min(count, len(learners)))
+            copy_rows(Enrollment.__table__, [self._enrollment(course.id, user, org) for user, org in chosen])
+            total += len(chosen)
+            if progress:
+                progress(len(chosen))
+        self.region.counts["enrollments"] = total
         self._seminars()
 
     def _enrollment(self, course_id, user_id, org_id):
@@ -317,11 +291,11 @@ class Builder:
         for n, days in enumerate((-300, -240, -120, -60, 30, 60), start=1):
             starts = self.now + timedelta(days=days)
             seminar = Seminar(title=f"Семинар № {n}", starts_at=starts, ends_at=starts + timedelta(hours=3),
-                              place="ТОИПКРО", capacity=80, audience=["municipal", "school"])
+                              place="ТОИПКРО", capacity=SEMINAR_SEATS, audience=["municipal", "school"])
             db.session.add(seminar)
             db.session.flush()
             rows = []
-            for user_id, org_id in self.rng.sample(audience, 80):
+            for user_id, org_id in self.rng.sample(audience, min(SEMINAR_SEATS, len(audience))):
                 attendance = (self.rng.choices((c.ATTENDED, c.PARTIAL, c.NO_SHOW), (80, 10, 10))[0]
                               if days < 0 else None)
                 rows.append({"seminar_id": seminar.id, "user_id": user_id, "organization_id": org_id,
@@ -333,27 +307,37 @@ class Builder:
         self.region.counts["seminar_registrations"] = registrations
 
 
-def build_region(seed=2010, today=None, progress=print):
+def build_region(seed=2010, today=None, progress=print, scale=None):
     """Fill the empty, migrated database of the current app; commit once; return the Region."""
-    from sqlalchemy import text
-
     from app.extensions import db
     from app.rollout import clock
 
     started = time.perf_counter()
-    builder = Builder(seed, today or clock.today())
-    for step in (builder.organizations, builder.staff, builder.rollout, builder.tickets, builder.training):
+    builder = Builder(seed, today or clock.today(), scale)
+    for step in builder.steps():
         step_started = time.perf_counter()
         step()
         progress(f"  {step.__name__}: {time.perf_counter() - step_started:.1f} с")
     db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        # Autovacuum would gather statistics a while later; without them the planner picks poor plans
-        # for the freshly filled tables (the hotline figures took 118 ms instead of 4).
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+    analyze()
     builder.region.seconds = time.perf_counter() - started
     return builder.region
+
+
+def analyze():
+    """PostgreSQL: vacuum and gather the planner's statistics of the freshly filled tables now."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        # Autovacuum would do this a while later, as it has on any database in use. Without statistics
+        # the planner picks poor plans for the freshly filled tables (the hotline figures took 118 ms
+        # instead of 4), and without the visibility map it cannot count from an index alone (the
+        # operator's ticket count took 90 ms instead of 1.3).
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
 
 
 def parse_args():

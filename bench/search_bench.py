@@ -93,8 +93,8 @@ def article_rows(corpus, count, categories):
     return rows
 
 
-def insert_articles(corpus, count):
-    """Bulk-insert the categories and articles; returns how many articles."""
+def insert_articles(corpus, count, progress=None):
+    """Bulk-insert the categories and articles; progress(n) after each chunk; returns how many articles."""
     from sqlalchemy import insert
 
     from app.extensions import db
@@ -108,6 +108,8 @@ def insert_articles(corpus, count):
     rows = article_rows(corpus, count, categories)
     for offset in range(0, len(rows), 1000):
         db.session.execute(insert(Article), rows[offset:offset + 1000])
+        if progress:
+            progress(len(rows[offset:offset + 1000]))
     db.session.commit()
     return len(rows)
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -15,6 +15,7 @@ article_tags = Table(
     db.metadata,
     Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_article_tags_tag_id_article_id", "tag_id", "article_id"),  # guides sharing tags (related)
 )
 
 
@@ -60,8 +61,7 @@ class Article(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("article_categories.id", ondelete="SET NULL"),
-                                                    index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("article_categories.id", ondelete="SET NULL"))
     audience: Mapped[str] = mapped_column(String(10), default=c.STAFF)
     status: Mapped[str] = mapped_column(String(10), default=c.DRAFT, index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -95,6 +95,10 @@ class Article(db.Model):
 
     def __repr__(self):
         return f"<Article {self.id} {self.slug!r} {self.status}>"
+
+
+# A category's most read guides first (related guides), without sorting the category's rows.
+Index("ix_articles_category_id_view_count", Article.category_id, Article.view_count.desc(), Article.id)
 
 
 class ArticleRevision(db.Model):

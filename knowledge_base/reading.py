@@ -4,28 +4,32 @@ Readers see published guides within their audiences (permissions.article_scope);
 only on the authors' pages.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth import permissions
 from app.errors import NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
+from app.markup import render_markdown
 from app.search import services as search
 from knowledge_base import categories as tree
 from knowledge_base import constants as c
 from knowledge_base import services
-from knowledge_base.models import Article, ArticleCategory, ArticleVote, article_tags
+from knowledge_base.models import Article, ArticleCategory, ArticleFile, ArticleVote
+from knowledge_base.related import related_articles, tag_names
 
 LIST_LIMIT = 5
-RELATED_LIMIT = 5
 PER_PAGE = 20
 VOTE_COMMENT_MAX = 2000
 QUERY_MAX = 200
+RENDERED_CACHED = 256  # article bodies whose HTML a process keeps (a few MB)
 
 
 def readable(actor):
@@ -118,30 +122,16 @@ class ArticlePage:
     """An article as its reader sees it."""
 
     article: Article
+    body_html: str
+    tags: list
     related: list
     images: list
     attachments: list
-    vote: ArticleVote | None
+    vote: object  # (id, is_helpful, comment) of the reader's vote, or None
     next_statuses: list
     can_edit: bool
     can_author: bool
     counted: bool = False
-
-
-def related_articles(actor, article, limit=RELATED_LIMIT):
-    """Readable guides of the same category or with shared tags; more shared tags first."""
-    tag_ids = [tag.id for tag in article.tags]
-    shared = (select(article_tags.c.article_id, func.count().label("n"))
-              .where(article_tags.c.tag_id.in_(tag_ids or [0]))
-              .group_by(article_tags.c.article_id).subquery())
-    links = [shared.c.n > 0]
-    if article.category_id is not None:
-        links.append(Article.category_id == article.category_id)
-    query = (select(Article).outerjoin(shared, shared.c.article_id == Article.id)
-             .where(readable(actor), Article.id != article.id, or_(*links))
-             .order_by(func.coalesce(shared.c.n, 0).desc(), Article.view_count.desc(), Article.id)
-             .limit(limit))
-    return db.session.scalars(query).all()
 
 
 def voter_key(actor, visitor_secret):
@@ -160,26 +150,67 @@ def _existing_vote(article, key):
                                                        ArticleVote.voter_key == key))
 
 
+def _files(article):
+    """(images, attachments) of the article as plain rows: what the page shows of them."""
+    query = (select(ArticleFile.id, ArticleFile.filename, ArticleFile.size, ArticleFile.is_image)
+             .where(ArticleFile.article_id == article.id).order_by(ArticleFile.id))
+    rows = db.session.execute(query).all()
+    return [row for row in rows if row.is_image], [row for row in rows if not row.is_image]
+
+
+def _shown_vote(article, key):
+    """The reader's earlier answer as a plain row (id, is_helpful, comment), or None."""
+    if key is None:
+        return None
+    query = (select(ArticleVote.id, ArticleVote.is_helpful, ArticleVote.comment)
+             .where(ArticleVote.article_id == article.id, ArticleVote.voter_key == key))
+    return db.session.execute(query).first()
+
+
 def _count_view(article, already_viewed):
     """One more view, once per session; a single UPDATE so that readers never overwrite each other."""
     if not article.is_published or article.id in already_viewed:
         return False
-    db.session.execute(update(Article).where(Article.id == article.id)
-                       .values(view_count=Article.view_count + 1)
-                       .execution_options(synchronize_session=False))
-    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # A view count is not worth a WAL flush (4 ms here): after a server crash the last second of
+        # views may be missing, nothing else. Waiting for the flush also holds the popular guide's row
+        # locked, one reader after another.
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    table = Article.__table__  # a plain UPDATE: the ORM's bulk-update machinery costs more than the write
+    counted = (update(table).where(table.c.id == article.id).values(view_count=table.c.view_count + 1)
+               .returning(table.c.view_count))
+    views = db.session.execute(counted).scalar_one()
+    _commit_keeping_loaded()
+    set_committed_value(article, "view_count", views)
     return True
+
+
+def _commit_keeping_loaded():
+    """Commit without expiring what the request has loaded (the page, the signed-in user): no reloads."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+@functools.lru_cache(maxsize=RENDERED_CACHED)
+def body_html(body):
+    """An article body as sanitized HTML; the same text is rendered once per process."""
+    return render_markdown(body)
 
 
 def article_page(actor, slug, already_viewed=(), visitor_secret=None):
     """The article, related guides, files, the reader's vote; counts the view if new to the session."""
     article = services.article_by_slug(actor, slug)
     counted = _count_view(article, set(already_viewed or ()))
+    images, attachments = _files(article)
     return ArticlePage(
-        article=article, related=related_articles(actor, article),
-        images=[f for f in article.files if f.is_image],
-        attachments=[f for f in article.files if not f.is_image],
-        vote=_existing_vote(article, voter_key(actor, visitor_secret)),
+        article=article, body_html=body_html(article.body or ""), tags=tag_names(article),
+        related=related_articles(actor, article), images=images, attachments=attachments,
+        vote=_shown_vote(article, voter_key(actor, visitor_secret)),
         next_statuses=services.next_statuses(actor, article),
         can_edit=permissions.can_edit_article(actor, article),
         can_author=permissions.can_author_articles(actor), counted=counted,
@@ -263,7 +294,6 @@ class SearchPage:
     hits: HitsPage | None = None
     suggestion: str | None = None
     corrected: bool = False
-    categories: list = field(default_factory=list)
 
 
 def _search_category(slug):
@@ -286,7 +316,7 @@ def search_page(actor, query, category_slug, page, per_page=PER_PAGE):
     """Search published guides the actor may read, optionally in one category (with its subcategories)."""
     query = " ".join(str(query or "").split())[:QUERY_MAX]
     category = _search_category(category_slug)
-    view = SearchPage(query, category, categories=tree.category_tree())
+    view = SearchPage(query, category)
     if not query:
         return view
     category_ids = None if category is None else [category.id, *(child.id for child in category.children)]

@@ -16,7 +16,7 @@ from app.extensions import login_manager
 from app.urls import page_number
 from knowledge_base import constants as c
 from knowledge_base import files, reading, search_provider, services
-from knowledge_base.forms import ConfirmForm, StatusForm, VoteForm
+from knowledge_base.forms import StatusForm, VoteForm
 
 bp = Blueprint("kb", __name__, url_prefix="/kb", template_folder="templates")
 
@@ -53,6 +53,11 @@ def _visitor_secret():
     return session[VISITOR_KEY]
 
 
+def _reader():
+    """The signed-in user (or the anonymous one) itself: the access rules read it many times per page."""
+    return current_user._get_current_object()
+
+
 def _remember_view(article_id):
     viewed = [i for i in session.get(VIEWED_KEY, []) if i != article_id]
     session[VIEWED_KEY] = [*viewed, article_id][-VIEWED_REMEMBERED:]
@@ -74,21 +79,22 @@ def category(slug):
 @bp.route("/search")
 def search():
     """Search results for q (optionally in one category), within what the reader may read."""
-    results = reading.search_page(current_user, request.args.get("q", ""), request.args.get("category", ""),
+    results = reading.search_page(_reader(), request.args.get("q", ""), request.args.get("category", ""),
                                   page_number())
     return render_template("knowledge_base/search.html", results=results)
 
 
 def render_article(slug, vote_form=None, status=200):
     """The article page; a vote form passed in keeps what the reader typed."""
-    view = reading.article_page(current_user, slug, session.get(VIEWED_KEY, []),
+    view = reading.article_page(_reader(), slug, session.get(VIEWED_KEY, []),
                                 session.get(VISITOR_KEY))
     if view.counted:
         _remember_view(view.article.id)
     if vote_form is None:
         vote_form = VoteForm(formdata=None, comment=view.vote.comment if view.vote else "")
+    status_form = StatusForm(formdata=None) if view.can_author else None  # only authors see the workflow
     return render_template("knowledge_base/article.html", view=view, vote_form=vote_form,
-                           status_form=StatusForm(formdata=None), confirm_form=ConfirmForm(), c=c), status
+                           status_form=status_form, c=c), status
 
 
 @bp.route("/<slug>")

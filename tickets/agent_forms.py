@@ -28,7 +28,8 @@ def _id_select(label):
 class TicketActionForm(FlaskForm):
     """Any change of a ticket carries the version the agent saw."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(STALE_PAGE)])
+    # The label WTForms would make, given: making it loads WTForms' catalog on each request.
+    version = IntegerField("Version", widget=HiddenInput(), validators=[InputRequired(STALE_PAGE)])
 
 
 class AssignForm(TicketActionForm):

@@ -10,6 +10,7 @@ from app.auth import permissions
 from app.errors import Conflict, ValidationFailed
 from app.formtools import attach_errors, form_status
 from app.urls import page_number
+from tickets import constants as c
 from tickets import operations, queue_tools
 from tickets.agent_forms import (
     AssignForm,
@@ -245,34 +246,44 @@ def queue_settings(key):
 # --- the panel on the ticket page ---------------------------------------------------------
 
 
+def _assignee_choices(data):
+    return [(0, _("— nobody —"))] + [(a.id, a.full_name) for a in data.agents]
+
+
+def _category_choices(data):
+    return [(0, _("— none —"))] + [(x.id, x.name) for x in data.categories]
+
+
+def _queue_choices(data):
+    return [(q.key, q.label) for q in data.other_queues]
+
+
 def _set_choices(form, data):
     """Fill the choices that depend on the ticket's queue."""
     if isinstance(form, AssignForm):
-        form.assignee_id.choices = [(0, _("— nobody —"))] + [(a.id, a.full_name) for a in data.agents]
+        form.assignee_id.choices = _assignee_choices(data)
     elif isinstance(form, CategoryForm):
-        form.category_id.choices = [(0, _("— none —"))] + [(x.id, x.name) for x in data.categories]
+        form.category_id.choices = _category_choices(data)
     elif isinstance(form, TransferForm):
-        form.queue_key.choices = [(q.key, q.label) for q in data.other_queues]
+        form.queue_key.choices = _queue_choices(data)
 
 
 def _panel(ticket):
-    """What tickets/_agent_panel.html needs for this ticket, or None for non-agents."""
+    """What tickets/_agent_panel.html needs for this ticket, or None for non-agents.
+
+    The panel's forms are written out in the template from these choices (rendering seven WTForms
+    forms was half the ticket page); the posted forms are still the WTForms classes of agent_forms,
+    and a test checks that the panel's fields read as those classes render them.
+    """
     data = operations.agent_panel(current_user, ticket)
     if data is None:
         return None
-    version = ticket.version
-    assign = AssignForm(formdata=None, version=version, assignee_id=ticket.assignee_id or 0)
-    category = CategoryForm(formdata=None, version=version, category_id=ticket.category_id or 0)
-    transfer = TransferForm(formdata=None, version=version)
-    for form in (assign, category, transfer):
-        _set_choices(form, data)
     return SimpleNamespace(
-        data=data, version=version, assign=assign, category=category, transfer=transfer,
-        priority=PriorityForm(formdata=None, version=version, priority=ticket.priority),
-        watcher=WatcherForm(formdata=None, version=version),
-        link=ReferenceForm(formdata=None, version=version),
-        merge=ReferenceForm(formdata=None, version=version),
-        is_mine=ticket.assignee_id == current_user.id,
+        data=data, version=ticket.version, is_mine=ticket.assignee_id == current_user.id,
+        assignees=(_assignee_choices(data), ticket.assignee_id or 0),
+        priorities=([(p, str(c.PRIORITY_LABELS[p])) for p in c.PRIORITIES], ticket.priority),
+        categories=(_category_choices(data), ticket.category_id or 0),
+        queues=_queue_choices(data),
     )
 
 

@@ -33,7 +33,8 @@ REQUESTER_PRIORITIES = (c.LOW, c.NORMAL, c.HIGH)
 
 def _version_field():
     # The version the page showed: the service refuses a change made on an outdated page.
-    return IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    # The label WTForms would make ("Version"), given: making it loads WTForms' catalog on each request.
+    return IntegerField("Version", widget=HiddenInput(), validators=[InputRequired()])
 
 
 class TicketForm(FlaskForm):

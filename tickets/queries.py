@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth import permissions
-from app.directory import kinds
 from app.directory.models import Organization
 from app.errors import NotFound, PermissionDenied
 from app.extensions import db
@@ -147,33 +147,34 @@ def overdue_criterion(now):
     return and_(Ticket.status.in_(c.OPEN_STATUSES), or_(late_answer, Ticket.resolution_due_at < now))
 
 
-def _criteria(actor, filters, now):
-    criteria = [permissions.ticket_scope(actor)]
+def criteria(actor, filters, now):
+    """SQL criteria on Ticket: what the actor may see, narrowed by the filters."""
+    terms = [permissions.ticket_scope(actor)]
     if filters.queue:
-        criteria.append(Ticket.queue_id.in_(select(TicketQueue.id).where(TicketQueue.key == filters.queue)))
+        terms.append(Ticket.queue_id.in_(select(TicketQueue.id).where(TicketQueue.key == filters.queue)))
     if filters.status == OPEN:
-        criteria.append(Ticket.status.in_(c.OPEN_STATUSES))
+        terms.append(Ticket.status.in_(c.OPEN_STATUSES))
     elif filters.status in c.STATUSES:
-        criteria.append(Ticket.status == filters.status)
+        terms.append(Ticket.status == filters.status)
     if filters.statuses:
-        criteria.append(Ticket.status.in_(filters.statuses))
+        terms.append(Ticket.status.in_(filters.statuses))
     if filters.priorities:
-        criteria.append(Ticket.priority.in_(filters.priorities))
+        terms.append(Ticket.priority.in_(filters.priorities))
     if filters.category:
-        criteria.append(Ticket.category_id == filters.category)
+        terms.append(Ticket.category_id == filters.category)
     if filters.municipality:
         area = select(Organization.id).where(or_(Organization.id == filters.municipality,
                                                  Organization.parent_id == filters.municipality))
-        criteria.append(Ticket.organization_id.in_(area))
+        terms.append(Ticket.organization_id.in_(area))
     if filters.assignee == NOBODY:
-        criteria.append(Ticket.assignee_id.is_(None))
+        terms.append(Ticket.assignee_id.is_(None))
     elif filters.assignee:
-        criteria.append(Ticket.assignee_id == (actor.id if filters.assignee == ME else int(filters.assignee)))
+        terms.append(Ticket.assignee_id == (actor.id if filters.assignee == ME else int(filters.assignee)))
     if filters.overdue:
-        criteria.append(overdue_criterion(now))
+        terms.append(overdue_criterion(now))
     if filters.q:
-        criteria.append(text_search(actor, filters.q))
-    return criteria
+        terms.append(text_search(actor, filters.q))
+    return terms
 
 
 # --- SLA ----------------------------------------------------------------------------------
@@ -200,87 +201,82 @@ class Deadline:
 
 def deadlines(ticket, now=None):
     """The pending deadlines of an open ticket (none for a resolved or closed one)."""
-    now = now or utcnow()
-    if not ticket.is_open:
+    return pending_deadlines(ticket.status, ticket.first_responded_at, ticket.first_response_due_at,
+                             ticket.resolution_due_at, now or utcnow())
+
+
+def pending_deadlines(status, first_responded_at, first, resolution, now):
+    """The pending deadlines from a ticket's status and SLA columns (a list row has no Ticket object)."""
+    if status not in c.OPEN_STATUSES:
         return []
-    pending, first, resolution = [], ticket.first_response_due_at, ticket.resolution_due_at
-    if ticket.first_responded_at is None and first is not None:
+    pending = []
+    if first_responded_at is None and first is not None:
         pending.append(Deadline(FIRST_RESPONSE, first, first - now))
     if resolution is not None:
         pending.append(Deadline(RESOLUTION, resolution, resolution - now))
     return pending
 
 
-def sla_summary(ticket, now=None):
-    """The deadline a list row shows: an overdue one first, else the nearest; None when closed."""
-    pending = deadlines(ticket, now)
+def nearest(pending):
+    """The deadline a list row shows: an overdue one first, else the nearest; None when there is none."""
     return min(pending, key=lambda d: (not d.overdue, d.due_at)) if pending else None
+
+
+def sla_summary(ticket, now=None):
+    """The deadline a list row shows for the ticket; None when closed."""
+    return nearest(deadlines(ticket, now))
 
 
 # --- the list -----------------------------------------------------------------------------
 
 
-@dataclass
-class TicketListing:
-    """A page of tickets, the filters applied and the choices the filter form offers."""
+class IdPagination(Pagination):
+    """A page of the tickets matching `criteria`, newest activity first, made by `load(ids)`, and a count.
 
-    page: object
-    filters: TicketFilters
-    categories: list
-    municipalities: list
-    assignees: list
-    show_sla: bool
-    now: datetime
+    The page's ids come first, sorted within a covering index of Ticket; `load` reads only their rows
+    (a statement built once, cheaper than joining a new subquery each time). On a last, partly filled
+    page the count is known without a query.
+    """
 
-    def sla(self, ticket):
-        """The SLA state of a row."""
-        return sla_summary(ticket, self.now)
+    def _query_items(self):
+        ids = db.session.scalars(
+            select(Ticket.id).where(*self._query_args["criteria"]).order_by(Ticket.updated_at.desc(),
+                                                                            Ticket.id.desc())
+            .limit(self.per_page).offset(self._query_offset)
+        ).all()
+        return self._query_args["load"](ids) if ids else []
 
-
-def _filter_choices(actor):
-    categories = db.session.scalars(
-        select(Category).options(joinedload(Category.queue)).order_by(Category.queue_id, Category.position)
-    ).all()
-    municipalities = db.session.scalars(
-        select(Organization).where(Organization.kind == kinds.MUNICIPALITY,
-                                   permissions.organization_scope(actor)).order_by(Organization.name)
-    ).all()
-    assignees = []
-    if permissions.can_view_sla(actor):
-        keys = permissions.agent_queue_keys(actor) or c.QUEUES
-        queues = db.session.scalars(select(TicketQueue).where(TicketQueue.key.in_(keys))).all()
-        people = {user.id: user for queue in queues for user in services.queue_agents(queue)}
-        assignees = sorted(people.values(), key=lambda user: user.full_name)
-    return categories, municipalities, assignees
+    def _query_count(self):
+        shown = len(self.items)
+        if shown < self.per_page and (shown or self.page == 1):
+            return self._query_offset + shown
+        counted = select(func.count()).select_from(Ticket).where(*self._query_args["criteria"])
+        return db.session.scalar(counted)
 
 
-def list_tickets(actor, args, page=1, per_page=PAGE_SIZE):
-    """A page of the tickets the actor may see, newest activity first, filtered by `args`."""
-    if not permissions.can_file_ticket(actor):
-        raise PermissionDenied()
-    filters, now = parse_filters(actor, args), utcnow()
-    result = db.paginate(_list_query(actor, filters, now), page=page, per_page=per_page, error_out=False)
-    categories, municipalities, assignees = _filter_choices(actor)
-    return TicketListing(result, filters, categories, municipalities, assignees,
-                         permissions.can_view_sla(actor), now)
+def in_order(ids, rows, key):
+    """The rows in the order of the ids (a row whose id is missing is skipped)."""
+    found = {key(row): row for row in rows}
+    return [found[i] for i in ids if i in found]
 
 
-def _list_query(actor, filters, now):
-    return (
-        select(Ticket)
-        .where(*_criteria(actor, filters, now))
+def _tickets_by_id(ids):
+    """The tickets with these ids, in this order, with what a summary shows."""
+    tickets = db.session.scalars(
+        select(Ticket).where(Ticket.id.in_(ids))
         .options(selectinload(Ticket.requester), selectinload(Ticket.assignee),
                  selectinload(Ticket.organization))
-        .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
-    )
+    ).all()
+    return in_order(ids, tickets, lambda ticket: ticket.id)
 
 
 def find_tickets(actor, filters, page=1, per_page=PAGE_SIZE):
     """(page of the visible tickets matching ready-made TicketFilters, whether the actor sees SLA)."""
     if not permissions.can_file_ticket(actor):
         raise PermissionDenied()
-    query = _list_query(actor, filters, utcnow())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False), permissions.can_view_sla(actor)
+    found = IdPagination(page=page, per_page=per_page, error_out=False,
+                         criteria=criteria(actor, filters, utcnow()), load=_tickets_by_id)
+    return found, permissions.can_view_sla(actor)
 
 
 # --- the ticket page ----------------------------------------------------------------------

@@ -1,17 +1,19 @@
 """Hotline pages: the ticket list, filing a ticket, the ticket page with its forms, downloads."""
 
+from functools import lru_cache
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth import permissions
 from app.errors import ServiceError, ValidationFailed
 from app.formtools import form_status
+from app.markup import render_markdown
 from app.uploads import UploadedFile
 from app.urls import page_number
 from tickets import constants as c
-from tickets import feedback, kb_links, queries, search_provider, services
+from tickets import feedback, formatting, kb_links, listing, queries, search_provider, services
 from tickets.forms import DraftGuideForm, RatingForm, ReplyForm, StatusForm, TicketForm
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates",
@@ -28,7 +30,13 @@ def require_login():
 @bp.app_template_filter("duration")
 def duration(delta):
     """A time span in words («3 часа»), for SLA time left or overdue."""
-    return format_timedelta(abs(delta), threshold=0.9)
+    return formatting.duration(delta)
+
+
+@bp.app_template_filter("short_datetime")
+def short_datetime(value):
+    """As the `datetime` filter (the short format, the user's time zone), remembered per value."""
+    return formatting.short_datetime(value)
 
 
 def _uploads(name):
@@ -53,8 +61,8 @@ def _show_errors(form, error):
 def index():
     """The tickets the user may see, newest activity first, with filters as query parameters."""
     page = page_number()
-    listing = queries.list_tickets(current_user, request.args.to_dict(), page)
-    return render_template("tickets/index.html", listing=listing, c=c,
+    found = listing.list_tickets(current_user, request.args.to_dict(), page)
+    return render_template("tickets/index.html", listing=found, c=c,
                            agent_queues=permissions.agent_queue_keys(current_user))
 
 
@@ -85,6 +93,17 @@ def create():
     return render_template("tickets/new.html", form=form, guide=guide, c=c), form_status(form)
 
 
+@lru_cache(maxsize=512)  # some fifty tickets' texts: a few MB per process for usual lengths
+def _markdown(text):
+    """Markdown → sanitized HTML, remembered by the text itself (the HTML depends on nothing else)."""
+    return render_markdown(text)
+
+
+def _html(page):
+    """The ticket's text and its shown messages as HTML: {None: the ticket, message id: the message}."""
+    return {None: _markdown(page.ticket.body), **{m.id: _markdown(m.body) for m in page.messages}}
+
+
 def _render_show(page, status=200, alert=None, reply=None, change=None, rating=None):
     """The ticket page; a form passed in keeps what the user typed."""
     ticket = page.ticket
@@ -92,16 +111,16 @@ def _render_show(page, status=200, alert=None, reply=None, change=None, rating=N
         reply = ReplyForm(formdata=None)
     if change is None:
         change = StatusForm(formdata=None)
-    if rating is None:
+    if rating is None and page.can_rate:  # the forms a page does not show are not made
         rating = RatingForm(formdata=None, rating=ticket.rating, comment=ticket.rating_comment)
     # After a conflict the page shows the current ticket: the next submit is checked against it.
     for form in (reply, change):
         form.version.data, form.version.raw_data = ticket.version, None  # raw_data would win when shown
     change.offer(page.next_statuses)
     guides = kb_links.ticket_guides(current_user, ticket, page.messages)
-    return render_template("tickets/show.html", page=page, ticket=ticket, reply_form=reply,
+    return render_template("tickets/show.html", page=page, ticket=ticket, html=_html(page), reply_form=reply,
                            status_form=change, rating_form=rating, alert=alert, c=c, guides=guides,
-                           draft_form=DraftGuideForm(formdata=None)), status
+                           draft_form=DraftGuideForm(formdata=None) if guides.draftable else None), status
 
 
 def _refused(page, form, error, **forms):

@@ -1,10 +1,11 @@
 """Sign-in, sessions, passwords and password reset."""
 
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from app.audit import services as audit
 from app.auth import passwords
@@ -60,13 +61,17 @@ def _open_session(user, ip_address, user_agent):
     return token
 
 
+@cache
+def _session_by_hash():
+    # Built once: every page runs it, and building a statement costs more than running it.
+    return select(LoginSession).where(LoginSession.token_hash == bindparam("token_hash"))
+
+
 def user_for_session(token):
     """The user of a live session token, or None (expired, revoked or disabled)."""
     if not token:
         return None
-    session = db.session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == token_hash(token))
-    )
+    session = db.session.scalar(_session_by_hash(), {"token_hash": token_hash(token)})
     if session is None or session.expires_at < utcnow() or not session.user.is_enabled:
         return None
     user = session.user

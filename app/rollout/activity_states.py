@@ -23,7 +23,7 @@ from app.rollout.milestones import overdue_items, progress_rows, total_counts
 from app.rollout.models import QuarterlyReport
 from app.rollout.plan import milestone_deadlines, plan_activities
 from tickets import constants as ticket_constants
-from tickets.municipal_stats import hotline_by_municipality
+from tickets.municipal_stats import hotline_totals
 from training import constants as tc
 from training import reports as training_reports
 from training.models import Course, Registration, Seminar
@@ -195,7 +195,7 @@ def activity_states(activities, day=None):
     day = day or clock.today()
     deadlines, rows = milestone_deadlines(), progress_rows(day)
     counts = total_counts(rows, deadlines)
-    hotline = hotline_by_municipality(day - timedelta(days=HOTLINE_DAYS - 1), day).total
+    hotline = hotline_totals(day - timedelta(days=HOTLINE_DAYS - 1), day)
     control = _control_state(rows, deadlines)
     states = {}
     for activity in activities:

@@ -1,8 +1,10 @@
 """Control dashboards (plan items 2.5, 2.7): the region by municipality, a municipality by school, overdue.
 
-Everything is computed on each request from progress_rows() (one statement) and a few GROUP BY statements
-for the hotline and training figures, so a change shows at once and the cost does not grow with the number
-of schools.
+The milestone figures come from progress_rows() (one statement) and are kept between requests under a key
+of everything they are computed from — the day and data_version(), read on each request in one small
+statement — so a change shows at once. The hotline and training figures (a few GROUP BY statements) are
+kept for up to a minute (dashboard_cache.FIGURES_TTL). The number of statements does not grow with the
+number of schools or tickets.
 """
 
 from dataclasses import dataclass, field
@@ -17,14 +19,15 @@ from app.directory.models import Organization
 from app.errors import NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.pagination import ListPage
-from app.rollout import clock
+from app.rollout import clock, dashboard_cache
 from app.rollout import constants as c
 from app.rollout import dashboard_tables as tables
 from app.rollout import milestones as m
+from app.rollout.dashboard_cache import BoundedCache
 from app.rollout.milestones import MilestoneCounts, ProgressRow
 from app.rollout.plan import milestone_deadlines, state_of
 from tickets import constants as ticket_constants
-from tickets.municipal_stats import HotlineFigures, hotline_by_municipality
+from tickets.municipal_stats import HotlineFigures, hotline_totals
 from training import reports as training_reports
 
 HOTLINE_DAYS = 30
@@ -114,6 +117,7 @@ class RegionDashboard:
     training: TrainingLoad
     sort: str = tables.DEFAULT_SORT
     direction: str = tables.ASC
+    fragments: BoundedCache | None = None  # the page's HTML made of these figures (views)
 
     @property
     def overdue_shown(self):
@@ -143,6 +147,7 @@ class MunicipalityDashboard:
     is_region_viewer: bool = False
     sort: str = tables.DEFAULT_SORT
     direction: str = tables.ASC
+    fragments: BoundedCache | None = None  # the page's HTML made of these figures (views)
 
     @property
     def overdue_shown(self):
@@ -163,41 +168,96 @@ class OverdueList:
     is_forced_scope: bool = False
 
 
+@dataclass
+class RegionFigures:
+    """The region's milestone figures as kept between requests (the table in name order)."""
+
+    deadlines: dict
+    totals: MilestoneCounts
+    table: list  # MunicipalityRow
+    offices_appointed: int
+    overdue: list  # OverdueItem, longest overdue first
+    fragments: BoundedCache = field(default_factory=dashboard_cache.fragment_cache)  # the page's HTML
+
+
+@dataclass
+class MunicipalityFigures:
+    """One municipality's milestone figures as kept between requests (the schools in name order)."""
+
+    deadlines: dict
+    office: ProgressRow | None
+    office_states: list
+    counts: MilestoneCounts
+    schools: list  # SchoolRow
+    overdue: list
+    fragments: BoundedCache = field(default_factory=dashboard_cache.fragment_cache)  # the page's HTML
+
+
 def _hotline(actor, day, municipality_id=None):
     start = day - timedelta(days=HOTLINE_DAYS - 1)
-    breakdown = hotline_by_municipality(start, day, municipality_id)
-    return HotlineLoad(start, day, breakdown.total, permissions.can_view_ticket_statistics(actor))
+    figures = dashboard_cache.lagging_figures(("hotline", municipality_id), day,
+                                              lambda: hotline_totals(start, day, municipality_id))
+    return HotlineLoad(start, day, figures, permissions.can_view_ticket_statistics(actor))
 
 
-def _training(actor, municipality_id=None):
+def _training_counts(municipality_id):
     if municipality_id is None:
         rows = training_reports.completion_by_organization(group_by=training_reports.MUNICIPALITY)
     else:
         rows = training_reports.completion_by_organization(group_by=training_reports.SCHOOL,
                                                            municipality_id=municipality_id)
-    return TrainingLoad(sum(row.staff for row in rows), sum(row.finished for row in rows),
-                        permissions.can_view_training_reports(actor))
+    return sum(row.staff for row in rows), sum(row.finished for row in rows)
 
 
-def region_dashboard(actor, sort="", direction=""):
-    """The region's dashboard for region-wide viewers."""
-    if not permissions.can_view_regional_rollout(actor):
-        raise PermissionDenied()
-    day, deadlines = clock.today(), milestone_deadlines()
-    rows = m.progress_rows(day)
+def _training(actor, municipality_id=None):
+    staff, finished = dashboard_cache.lagging_figures(("training", municipality_id), None,
+                                                      lambda: _training_counts(municipality_id))
+    return TrainingLoad(staff, finished, permissions.can_view_training_reports(actor))
+
+
+def _cached_figures(day, municipality_id=None):
+    """The region's (or a municipality's) milestone figures, kept under everything they are computed from.
+
+    One statement a request (data_version()); the deadlines and progress_rows() only when it is new.
+    """
+    version = m.data_version(day, municipality_id)
+
+    def compute():
+        deadlines, appointed = milestone_deadlines(), m.appointed_dates(version)
+        if municipality_id is None:
+            return _region_figures(day, deadlines, appointed)
+        return _municipality_figures(day, deadlines, municipality_id, appointed)
+
+    return dashboard_cache.milestone_figures(municipality_id, (day, version), compute)
+
+
+def _region_figures(day, deadlines, appointed):
+    rows = m.progress_rows(day, appointed=appointed)
     counts = m.counts_by_municipality(rows, deadlines)
     table = []
     for office in (row for row in rows if row.kind == kinds.MUNICIPALITY):
         state = state_of(office.done_on(c.APPOINTED), deadlines.get(c.APPOINTED), day)
         table.append(MunicipalityRow(office.id, office.name, counts.get(office.id, MilestoneCounts()),
                                      office.done_on(c.APPOINTED), state == c.OVERDUE))
+    return RegionFigures(deadlines=deadlines, totals=m.total_counts(rows, deadlines),
+                         table=tables.sort_municipalities(table, tables.DEFAULT_SORT, tables.ASC),
+                         offices_appointed=sum(row.is_office_appointed for row in table),
+                         overdue=m.overdue_items(rows, deadlines))
+
+
+def region_dashboard(actor, sort="", direction=""):
+    """The region's dashboard for region-wide viewers."""
+    if not permissions.can_view_regional_rollout(actor):
+        raise PermissionDenied()
+    day = clock.today()
+    figures = _cached_figures(day)
     sort, direction = tables.parse_sort(sort, direction, tables.REGION_COLUMNS)
     return RegionDashboard(
-        day=day, deadlines=deadlines, totals=m.total_counts(rows, deadlines),
-        rows=tables.sort_municipalities(table, sort, direction),
-        offices_appointed=sum(row.is_office_appointed for row in table),
-        overdue=m.overdue_items(rows, deadlines), hotline=_hotline(actor, day), training=_training(actor),
-        sort=sort, direction=direction,
+        day=day, deadlines=figures.deadlines, totals=figures.totals,
+        rows=tables.sort_municipalities(figures.table, sort, direction),
+        offices_appointed=figures.offices_appointed, overdue=figures.overdue,
+        hotline=_hotline(actor, day), training=_training(actor), sort=sort, direction=direction,
+        fragments=figures.fragments,
     )
 
 
@@ -212,22 +272,32 @@ def visible_municipality(actor, municipality_id):
     return municipality
 
 
-def municipality_dashboard(actor, municipality_id, sort="", direction=""):
-    """One municipality's dashboard: the region's viewers and the municipality's own specialists."""
-    municipality = visible_municipality(actor, municipality_id)
-    day, deadlines = clock.today(), milestone_deadlines()
-    rows = m.progress_rows(day, municipality_id=municipality.id)
+def _municipality_figures(day, deadlines, municipality_id, appointed):
+    rows = m.progress_rows(day, municipality_id=municipality_id, appointed=appointed)
     office = next((row for row in rows if row.kind == kinds.MUNICIPALITY), None)
     schools = [SchoolRow(row, {state.key: state for state in m.milestone_states(row, deadlines)})
                for row in rows if row.kind == kinds.SCHOOL]
+    return MunicipalityFigures(
+        deadlines=deadlines, office=office,
+        office_states=m.milestone_states(office, deadlines) if office else [],
+        counts=m.total_counts(rows, deadlines),
+        schools=tables.sort_schools(schools, tables.DEFAULT_SORT, tables.ASC),
+        overdue=m.overdue_items(rows, deadlines))
+
+
+def municipality_dashboard(actor, municipality_id, sort="", direction=""):
+    """One municipality's dashboard: the region's viewers and the municipality's own specialists."""
+    municipality = visible_municipality(actor, municipality_id)
+    day = clock.today()
+    figures = _cached_figures(day, municipality.id)
     sort, direction = tables.parse_sort(sort, direction, tables.SCHOOL_COLUMNS)
     return MunicipalityDashboard(
-        day=day, deadlines=deadlines, municipality=municipality, office=office,
-        office_states=m.milestone_states(office, deadlines) if office else [],
-        counts=m.total_counts(rows, deadlines), schools=tables.sort_schools(schools, sort, direction),
-        overdue=m.overdue_items(rows, deadlines),
+        day=day, deadlines=figures.deadlines, municipality=municipality, office=figures.office,
+        office_states=figures.office_states, counts=figures.counts,
+        schools=tables.sort_schools(figures.schools, sort, direction), overdue=figures.overdue,
         hotline=_hotline(actor, day, municipality.id), training=_training(actor, municipality.id),
         is_region_viewer=permissions.can_view_regional_rollout(actor), sort=sort, direction=direction,
+        fragments=figures.fragments,
     )
 
 

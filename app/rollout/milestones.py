@@ -5,19 +5,22 @@ reminders aggregate them in Python, which at a region's size (hundreds of school
 statement per figure.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Date, Integer, String, bindparam, cast, func, null, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.directory import kinds
 from app.directory.models import Appointment, Organization
 from app.directory.services import in_force
 from app.extensions import db
 from app.rollout import constants as c
-from app.rollout.models import RolloutStatus
+from app.rollout.models import PlanActivity, RolloutStatus
 from app.rollout.plan import is_late, state_of
 
 
@@ -111,35 +114,46 @@ def _appointed_on(day):
             .where(in_force(day)).group_by(Appointment.organization_id).subquery())
 
 
-def progress_rows(day, municipality_id=None, organization_id=None, with_offices=True):
-    """Schools (and municipal offices) with their milestone dates as of the day, by municipality and name.
-
-    Limit to one municipality (its office and schools) or one organization; one SQL statement.
-    """
+def _progress_query(day, with_offices, read_appointments):
     municipality = aliased(Organization)
-    appointed = _appointed_on(day)
     status = RolloutStatus
+    appointed = _appointed_on(day) if read_appointments else None
     kind_list = [kinds.SCHOOL, kinds.MUNICIPALITY] if with_offices else [kinds.SCHOOL]
     municipality_key = func.coalesce(municipality.id, Organization.id)
     query = (
         select(Organization.id, Organization.code, Organization.name, Organization.short_name,
                Organization.kind, Organization.parent_id, municipality.name, municipality.short_name,
-               appointed.c.order_date, status.activated_on, status.info_space_on, status.daily_entry_on,
+               null() if appointed is None else appointed.c.order_date, status.activated_on,
+               status.info_space_on, status.daily_entry_on,
                *(getattr(status, f"{item}_on") for item in c.CHECKLIST))
         .outerjoin(municipality, (municipality.id == Organization.parent_id)
                    & (Organization.kind == kinds.SCHOOL))
-        .outerjoin(appointed, appointed.c.organization_id == Organization.id)
         .outerjoin(status, status.organization_id == Organization.id)
         .where(Organization.kind.in_(kind_list))
         .order_by(func.coalesce(municipality.name, Organization.name), municipality_key,
                   Organization.kind != kinds.MUNICIPALITY, Organization.name, Organization.id)
     )
+    if appointed is not None:
+        query = query.outerjoin(appointed, appointed.c.organization_id == Organization.id)
+    return query
+
+
+def progress_rows(day, municipality_id=None, organization_id=None, with_offices=True, appointed=None):
+    """Schools (and municipal offices) with their milestone dates as of the day, by municipality and name.
+
+    Limit to one municipality (its office and schools) or one organization; one SQL statement. Pass
+    `appointed` (appointed_dates() of the same day and scope) when they have been read already.
+    """
+    query = _progress_query(day, with_offices, read_appointments=appointed is None)
     if municipality_id is not None:
         query = query.where((Organization.id == municipality_id)
                             | (Organization.parent_id == municipality_id))
     if organization_id is not None:
         query = query.where(Organization.id == organization_id)
-    return [_row(values, day) for values in db.session.execute(query)]
+    rows = [_row(values, day) for values in db.session.execute(query)]
+    for row in rows if appointed is not None else ():
+        row.appointed_on = appointed.get(row.id)
+    return rows
 
 
 def _row(values, day):
@@ -156,6 +170,68 @@ def _row(values, day):
         daily_entry_on=daily_entry_on if is_school else None,
         checklist=dict(zip(c.CHECKLIST, checklist, strict=True)) if is_school else {},
     )
+
+
+class _IsoDate(FunctionElement):
+    """A date as «YYYY-MM-DD» text, whatever the database server's date style."""
+
+    type = String()
+    name = "iso_date"
+    inherit_cache = True
+
+
+@compiles(_IsoDate)
+def _iso_date(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+@compiles(_IsoDate, "sqlite")
+def _iso_date_sqlite(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)  # SQLite keeps dates as that text already
+
+
+def _in_force_text(in_municipality):
+    """Scalar subquery: the appointments in force on :day as «organization:order date,…» (NULL: none)."""
+    query = select(func.aggregate_strings(
+        cast(Appointment.organization_id, String) + ":" + _IsoDate(Appointment.order_date), ",")
+    ).where(in_force(bindparam("day", type_=Date)))
+    if in_municipality:
+        municipality_id = bindparam("municipality_id", type_=Integer)
+        query = query.where(Appointment.organization_id.in_(select(Organization.id).where(
+            (Organization.id == municipality_id) | (Organization.parent_id == municipality_id))))
+    return query.scalar_subquery()
+
+
+@functools.cache
+def _version_statement(in_municipality):
+    # Built once: the statement and its cache key are reused by every request.
+    parts = []
+    for model in (RolloutStatus, Organization, PlanActivity):
+        parts += [select(func.count(model.id)).scalar_subquery(),
+                  select(func.max(model.updated_at)).scalar_subquery()]
+    return select(*parts, _in_force_text(in_municipality))
+
+
+def data_version(day, municipality_id=None):
+    """What the milestone rows of the region (or a municipality) are computed from, in one statement.
+
+    (count, latest change) of the rollout statuses, the organizations and the plan's activities, and the
+    appointments in force on the day as text (appointments have no time of change; appointed_dates() reads
+    that text). Any insert, update or delete of those rows changes the tuple.
+    """
+    params = {"day": day} if municipality_id is None else {"day": day, "municipality_id": municipality_id}
+    return tuple(db.session.execute(_version_statement(municipality_id is not None), params).one())
+
+
+def appointed_dates(version):
+    """{organization id: the earliest order date in force} from a data_version(), for progress_rows()."""
+    dates = {}
+    for item in version[-1].split(",") if version[-1] else ():
+        org_id, order_date = item.split(":")
+        org_id, order_date = int(org_id), date.fromisoformat(order_date)
+        if org_id not in dates or order_date < dates[org_id]:
+            dates[org_id] = order_date
+    return dates
 
 
 def milestone_states(row, deadlines):

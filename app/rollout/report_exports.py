@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -186,13 +185,13 @@ def _pdf_table(document, section):
     align = ["RIGHT" if column.kind == NUMBER else "LEFT" for column in section.columns]
     rows = [*section.rows, *([section.total] if section.total is not None else [])]
     with document.table(col_widths=widths, text_align=align, line_height=document.font_size * 1.5,
-                        headings_style=FontFace(emphasis="BOLD", fill_color=(217, 225, 242))) as table:
+                        headings_style=pdf.font_face(emphasis="BOLD", fill_color=(217, 225, 242))) as table:
         header = table.row()
         for column in section.columns:
             header.cell(column.label, align="CENTER")
         last = len(rows) - 1 if section.total is not None else None
         for index, values in enumerate(rows):
-            style = FontFace(emphasis="BOLD") if index == last else None
+            style = pdf.font_face(emphasis="BOLD") if index == last else None
             row = table.row()
             for value in values:
                 row.cell(display(value), style=style)

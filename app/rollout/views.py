@@ -1,9 +1,10 @@
 """Control dashboards: the region by municipality, a municipality by school, and the overdue list."""
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app import charts, exports
 from app.errors import ValidationFailed
@@ -39,18 +40,34 @@ def _milestone_chart(counts):
                             show_title=False)
 
 
-def _region_charts(dashboard):
+def _region_context(dashboard):
     activated = charts.bar_chart([row.name for row in dashboard.rows],
                                  [row.percent(c.ACTIVATED) for row in dashboard.rows],
                                  _("Schools activated on the platform, %"), unit="%", color=charts.PALETTE[2],
                                  value_format=number, show_title=False)
-    return {"milestones": _milestone_chart(dashboard.totals), "activated": activated}
+    return {"charts": {"milestones": _milestone_chart(dashboard.totals), "activated": activated},
+            "columns": tables.REGION_COLUMNS}
+
+
+def _municipality_context(dashboard):
+    return {"chart": _milestone_chart(dashboard.counts), "columns": tables.SCHOOL_COLUMNS}
 
 
 def _common():
     """What every dashboard template uses besides its data."""
     return {"tables": tables, "number": number, "milestones": c.SCHOOL_MILESTONES,
             "milestone_labels": c.MILESTONE_SHORT_LABELS}
+
+
+def _figures_html(dashboard, template, context, *variant):
+    """The part of a dashboard made of its milestone figures alone, rendered once per sort order and language.
+
+    It is kept with the figures (dashboard.fragments), so it goes as soon as they change; `variant` names
+    anything else the part shows. context(dashboard) gives what the template needs besides the dashboard.
+    """
+    key = (template, dashboard.sort, dashboard.direction, str(get_locale()), *variant)
+    return dashboard.fragments.get(key, lambda: Markup(render_template(
+        template, dashboard=dashboard, **context(dashboard), **_common())))
 
 
 def _sort_args():
@@ -71,8 +88,9 @@ def index():
     if export == "xlsx":
         return exports.xlsx_response(tables.export_filename(_("region"), dashboard.day),
                                      tables.region_sheets(dashboard))
-    return render_template("rollout/dashboard.html", dashboard=dashboard, charts=_region_charts(dashboard),
-                           columns=tables.REGION_COLUMNS, **_common())
+    figures_html = _figures_html(dashboard, "rollout/_region_figures.html", _region_context)
+    return render_template("rollout/dashboard.html", dashboard=dashboard, figures_html=figures_html,
+                           **_common())
 
 
 @bp.route("/municipalities/<int:municipality_id>")
@@ -88,8 +106,9 @@ def _municipality_page(municipality_id):
     if export == "xlsx":
         filename = tables.export_filename(dashboard.municipality.display_name, dashboard.day)
         return exports.xlsx_response(filename, tables.municipality_sheets(dashboard))
-    return render_template("rollout/municipality.html", dashboard=dashboard,
-                           chart=_milestone_chart(dashboard.counts), columns=tables.SCHOOL_COLUMNS,
+    figures_html = _figures_html(dashboard, "rollout/_municipality_figures.html", _municipality_context,
+                                 dashboard.is_region_viewer)
+    return render_template("rollout/municipality.html", dashboard=dashboard, figures_html=figures_html,
                            **_common())
 
 

@@ -106,6 +106,10 @@ class PostgresBackend:
                                                                                            filters)
         return hits, total
 
+    def remembered(self, _key, compute):
+        """compute()'s value: not kept (no cheap signal says when the documents table changed)."""
+        return compute()
+
     def count(self, plan, filters):
         """How many documents match."""
         if filters.empty():
@@ -118,6 +122,10 @@ class PostgresBackend:
         return _read(_statement(
             f"SELECT count(*) FROM search_documents d, to_tsquery('simple', :tsq) query WHERE {where}",
             filters), params)[0][0]
+
+    def state(self):
+        """None: only a query could tell whether the documents changed."""
+        return None
 
     def known_terms(self, terms):
         """The terms that occur in some document."""

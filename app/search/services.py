@@ -7,6 +7,8 @@ Usage by a feature (see app/search/__init__.py):
     search("журналы", kinds=("article",), audiences=visible_audiences(user))
 """
 
+from dataclasses import replace
+
 from flask import current_app
 from markupsafe import Markup
 
@@ -20,11 +22,12 @@ from app.search.snippets import make_snippet
 
 __all__ = [
     "Hit", "SearchDocument", "SearchResults", "apply_pending", "backend", "document_changed",
-    "document_removed", "pending_count", "register_provider", "reindex", "search", "suggest",
-    "unregister_provider",
+    "document_removed", "index_state", "pending_count", "register_provider", "reindex", "search", "suggest",
+    "unregister_provider", "warm_up",
 ]
 
 MAX_PER_PAGE = 500  # the ticket list asks for a few hundred ids at once
+KEPT_PER_PAGE = 100  # answers of at most this many hits per page may be kept by the backend
 MAX_PAGE = 1000
 
 
@@ -74,6 +77,19 @@ def reindex(progress=None):
     return count
 
 
+def warm_up():
+    """Load what a process's first query would wait for (some 0.2 s): the morphology dictionaries, the
+    open index and the «did you mean» vocabulary. For a server worker, before it takes requests."""
+    build_plan("электронные журналы")
+    spelling.prepare(backend())
+
+
+def index_state():
+    """An identity of the index's state that changes whenever a document does, or None when the backend
+    cannot tell it cheaply (PostgreSQL). Callers key caches of what the indexed objects show with it."""
+    return backend().state()
+
+
 def _page_numbers(page, per_page):
     try:
         page, per_page = int(page), int(per_page)
@@ -98,13 +114,23 @@ def search(text, kinds=("article",), audiences=("public",), category_ids=None, s
     When the query finds nothing but its spelling correction does, the hits are for the correction
     (corrected=True); when both find something, the original's hits come with the suggestion.
     snippets=False skips the snippets (snippet_html is empty) for callers that only need the ids.
+    The backend may keep an answer of up to KEPT_PER_PAGE hits for as long as its index does not change
+    (whoosh does).
     """
     page, per_page = _page_numbers(page, per_page)
-    plan = build_plan(text)
     filters = _filters(kinds, audiences, category_ids, scope_keys)
+    engine = backend()
+    if per_page > KEPT_PER_PAGE:  # long lists of ids (the ticket list's) would fill the memory
+        return _search(engine, text, filters, page, per_page, snippets)
+    key = ("search", (text or "").strip(), filters, page, per_page, bool(snippets))
+    results = engine.remembered(key, lambda: _search(engine, text, filters, page, per_page, snippets))
+    return replace(results, hits=list(results.hits))  # callers may change their list, not the kept one
+
+
+def _search(engine, text, filters, page, per_page, snippets):
+    plan = build_plan(text)
     if not plan or filters.empty():
         return SearchResults([], 0, page, per_page)
-    engine = backend()
     raw, total = engine.search(plan, filters, page, per_page)
     suggestion, corrected = None, False
     fixed = spelling.correct(plan, engine)

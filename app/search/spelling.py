@@ -22,6 +22,11 @@ def forget():
     _cache.clear()
 
 
+def prepare(engine):
+    """Build the vocabulary of the engine's index now rather than at the first misspelt query."""
+    _vocabulary(engine)
+
+
 def max_distance(word):
     """Edits allowed: none below 3 letters, 1 up to 5 letters, 2 for longer words."""
     if len(word) < MIN_LENGTH:

@@ -186,6 +186,11 @@ class WhooshBackend:
             return hits, results.scored_length()  # every match was collected
         return hits, handle.count(plan, filters) if mode == "and" else len(results)
 
+    def remembered(self, key, compute):
+        """compute()'s value, kept with this thread's open searcher: forgotten when the index changes."""
+        handle = open_handle(self.path)
+        return compute() if handle is None else handle.remembered(key, compute)
+
     def count(self, plan, filters):
         """How many documents match."""
         handle = open_handle(self.path)
@@ -194,7 +199,11 @@ class WhooshBackend:
     def generation(self):
         """An identity of the index's current state (changes whenever the index does)."""
         handle = open_handle(self.path)
-        return (handle.inode, handle.searcher.reader().generation()) if handle else None
+        return (handle.inode, handle.generation) if handle else None
+
+    def state(self):
+        """The index's generation: every change of a document makes a new one."""
+        return self.generation()
 
     def known_terms(self, terms):
         """The terms that occur in the index."""

@@ -23,6 +23,7 @@ HEAD_BOOST = 3.0
 SCORED_FIELDS = (("head", HEAD_BOOST), ("text", 1.0))
 TERM_SETS_CACHED = 512
 FILTER_SETS_CACHED = 64
+RESULTS_CACHED = 256  # whole answers (a page of hits with snippets), kept while the index is unchanged
 
 
 class LemmaField(TEXT):
@@ -135,11 +136,18 @@ class _Cache(OrderedDict):
 class Handle:
     """An open searcher with the document sets of terms and filters used with it."""
 
-    def __init__(self, inode, searcher):
+    def __init__(self, inode, generation, searcher):
         self.inode = inode
+        self.generation = generation  # of the index when opened (an empty index's reader has none)
         self.searcher = searcher
         self._filters = _Cache(FILTER_SETS_CACHED)
         self._terms = _Cache(TERM_SETS_CACHED)
+        self._results = _Cache(RESULTS_CACHED)
+
+    def remembered(self, key, compute):
+        """compute()'s value, computed once for this state of the index (the handle lives as long)."""
+        found = self._results.recall(key)
+        return found if found is not None else self._results.remember(key, compute())
 
     def allowed(self, filters):
         """Document numbers that pass the filters."""
@@ -221,7 +229,8 @@ def open_handle(path):
         if not whoosh_index.exists_in(path):
             return None
         try:
-            handle = Handle(inode, open_index(path).searcher())
+            ix = open_index(path)
+            handle = Handle(inode, ix.latest_generation(), ix.searcher())
         except Exception:  # noqa: BLE001 — an unreadable index finds nothing; pages keep working
             log.exception("search index unreadable; rebuild it with `opora search reindex`")
             return None

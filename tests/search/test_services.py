@@ -4,6 +4,7 @@ import pytest
 
 from app.extensions import db
 from app.search import services as search
+from app.search import spelling
 from tests.search.conftest import BACKENDS, KIND, corpus_documents
 
 ALL = ("public", "staff", "internal")
@@ -212,3 +213,27 @@ def test_odd_input_gives_empty_results_not_errors(notes):
     assert find("журнал", page="x", per_page="y").total == 1
     assert find("журнал " * 200).total == 1  # a pasted wall of text
     assert ids(find("журнал's")) == [1]
+
+
+def test_a_repeated_search_is_answered_again_only_after_the_index_changed(notes, monkeypatch):
+    notes.put(1, "Журнал", body="Текст про отметки.")
+    backend_class, asked = type(search.backend()), []
+    original = backend_class.search
+    monkeypatch.setattr(backend_class, "search", lambda self, *args, **kwargs: asked.append(args[0].text)
+                        or original(self, *args, **kwargs))
+    first = find("журнал")
+    first.hits.clear()  # the caller's list is its own
+    assert ids(find("журнал")) == [1] and ids(find("журнал", page=2)) == []
+    notes.put(2, "Журнал отметок")
+    assert sorted(ids(find("журнал"))) == [1, 2]
+    # whoosh keeps answers while its index is unchanged; the PostgreSQL backend asks every time.
+    expected = 3 if search.backend().state() is not None else 4
+    assert asked == ["журнал"] * expected and search.index_state() == search.backend().state()
+
+
+def test_warming_up_loads_the_vocabulary_before_the_first_query(notes):
+    search.warm_up()  # an empty index: nothing to load, nothing breaks
+    notes.put(1, "Электронный журнал", body="Отметки за четверть.")
+    spelling.forget()
+    search.warm_up()
+    assert spelling._cache and find("журнл").corrected

@@ -255,3 +255,49 @@ def test_canned_reply_is_inserted_into_the_reply_box(live_server, page, make, ti
     page.select_option("#agent-canned-reply", label="Очистите кэш")
     assert reply_box.input_value() == "Здравствуйте!\nНажмите Ctrl+F5."
     page.screenshot(path=str(artifacts_dir / "ticket-agent-panel.png"), full_page=True)
+
+
+
+def wtforms_panel_fields(operator, ticket):
+    """(label, field) of each panel field as the posted WTForms classes render them for this ticket."""
+    from tickets import agent_forms as forms
+    from tickets import agent_views, operations
+
+    data, bare = operations.agent_panel(operator, ticket), {"formdata": None, "meta": {"csrf": False}}
+    assign = forms.AssignForm(**bare, assignee_id=ticket.assignee_id or 0)
+    category = forms.CategoryForm(**bare, category_id=ticket.category_id or 0)
+    transfer = forms.TransferForm(**bare)
+    for form in (assign, category, transfer):
+        agent_views._set_choices(form, data)
+    priority = forms.PriorityForm(**bare, priority=ticket.priority)
+    watcher, reference = forms.WatcherForm(**bare), forms.ReferenceForm(**bare)
+    selects = ((assign.assignee_id, "agent-assignee-id"), (priority.priority, "agent-priority"),
+               (category.category_id, "agent-category"))
+    inputs = ((watcher.email, "agent-watcher-email", {"type": "email"}),
+              (reference.reference, "agent-link-reference", {"placeholder": "Т-000123"}),
+              (reference.reference, "agent-merge-reference", {"placeholder": "Т-000123"}))
+    fields = [(f, id_, {"class_": "form-select form-select-sm"}) for f, id_ in selects]
+    fields += [(f, id_, {"class_": "form-control", **extra}) for f, id_, extra in inputs]
+    fields += [(transfer.queue_key, "agent-transfer-queue", {"class_": "form-select form-select-sm mb-2"}),
+               (transfer.reason, "agent-transfer-reason",
+                {"class_": "form-control form-control-sm mb-2", "rows": 3, "required": True})]
+    return [(str(f.label(class_="form-label small mb-1", for_=id_)), str(f(id=id_, **kw)))
+            for f, id_, kw in fields]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_panel_writes_its_fields_as_the_posted_forms_render_them(app, auth, client, db, ticket, lang):
+    """The panel's fields are written out in the template: they must read as the WTForms classes that
+    check the posts render them (names, limits, labels, choices and the selected values)."""
+    from flask_babel import force_locale
+
+    operator = auth.login("operator")
+    client.set_cookie("opora_lang", lang)
+    ticket.assignee, ticket.category = operator, ticket.queue.categories[2]
+    db.session.commit()
+    body = text(client.get(f"/tickets/{ticket.id}"))
+    with app.test_request_context(), force_locale(lang):
+        expected = wtforms_panel_fields(operator, ticket)
+    for label, field in expected:
+        assert label in body and field in body, (label, field)
+    assert f'selected value="{operator.id}"' in body and f'selected value="{ticket.category_id}"' in body

@@ -6,7 +6,7 @@ import pytest
 
 from app.timeutil import utcnow
 from tickets import constants as c
-from tickets import queries, services
+from tickets import listing, queries, services
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.usefixtures("queues")
@@ -29,7 +29,7 @@ def file_ticket(user, subject, queue=c.TECHNICAL, body="Подробности",
 
 def listed(user, **args):
     """Subjects of the first page of the user's list with these filters."""
-    return {t.subject for t in queries.list_tickets(user, {k: str(v) for k, v in args.items()}).page.items}
+    return {t.subject for t in listing.list_tickets(user, {k: str(v) for k, v in args.items()}).page.items}
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_search_finds_subject_body_and_visible_messages_case_insensitively(make,
 def test_invalid_filter_values_are_ignored_and_named(tree, tickets):
     bad = {"queue": "кадры", "status": "lost", "category": "abc", "municipality": "-3", "assignee": "x",
            "overdue": "yes"}
-    result = queries.list_tickets(tree["t1"], bad)
+    result = listing.list_tickets(tree["t1"], bad)
     assert set(result.filters.ignored) == set(bad)
     assert {t.subject for t in result.page.items} == {"Первая школа"}
 
@@ -162,18 +162,18 @@ def test_list_page_runs_the_same_number_of_statements_for_3_and_20_rows(auth, cl
 
 
 def test_search_finds_a_ticket_by_its_reference(app, make, db):
-    from tickets import queries, services
+    from tickets import listing, services
 
     services.ensure_queues()
     teacher = make.user("teacher")
     first = services.open_ticket(teacher, "technical", "Первое", "текст")
     other_queue = services.open_ticket(teacher, "methodological", "Второе", "текст")
     operator = make.user("operator")
-    found = queries.list_tickets(operator, {"q": "Т-000001", "status": "all"}, 1).page.items
+    found = listing.list_tickets(operator, {"q": "Т-000001", "status": "all"}, 1).page.items
     assert [t.id for t in found] == [first.id]
     admin = make.user("admin")
-    both = queries.list_tickets(admin, {"q": "1", "status": "all"}, 1).page.items
+    both = listing.list_tickets(admin, {"q": "1", "status": "all"}, 1).page.items
     assert {t.id for t in both} == {first.id, other_queue.id}
-    latin = queries.list_tickets(admin, {"q": "m-1", "status": "all"}, 1).page.items
+    latin = listing.list_tickets(admin, {"q": "m-1", "status": "all"}, 1).page.items
     assert [t.id for t in latin] == [other_queue.id]
 

@@ -5,7 +5,7 @@ import pytest
 from app.search import services as search
 from tests.search.conftest import BACKENDS
 from tickets import constants as c
-from tickets import operations, queries, search_provider, services
+from tickets import listing, operations, search_provider, services
 
 
 @pytest.fixture(params=BACKENDS)
@@ -16,7 +16,7 @@ def app_settings(request, tmp_path):
 
 def listed(actor, q):
     """Subjects of the tickets the actor's list shows for the query."""
-    return {t.subject for t in queries.list_tickets(actor, {"q": q, "status": "all"}, 1).page.items}
+    return {t.subject for t in listing.list_tickets(actor, {"q": q, "status": "all"}, 1).page.items}
 
 
 def indexed(q):

@@ -18,7 +18,7 @@ from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.timeutil import local_today, utcnow
 from training.journal import constants as c
-from training.journal import grid
+from training.journal import grid, grid_cache
 from training.journal import lessons as lesson_service
 from training.journal import marks as mark_pages
 from training.journal.averages import scale_values
@@ -338,6 +338,7 @@ def save_cells(user, class_id, subject_id, cells, today=None):
             results[pending.key] = _result(pending, saved[pending.key])
         audit.record("journal.marks_saved", actor=user, target=school_class, subject=subject.name,
                      cells=len(valid), days=sorted({pending.day.isoformat() for pending in valid}))
+        grid_cache.touch(school)
         _commit()
     return [results[pending.key] for pending in pendings]
 

@@ -3,12 +3,13 @@
 Whatever the class size and the number of lessons, the page costs the same handful of statements:
 the class and subject, the timetable, the lessons, the pupils, the marks, the attendance codes and
 the saved quarter marks, each read once into dictionaries (marks and codes as plain tuples).
+grid_frame() reads the first three (the school row carries the version stamp the rendered grid is
+cached under, see grid_cache.py); fill_grid() the rest, only when the cache has no grid.
 """
 
 import gc
-from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -16,9 +17,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.timeutil import local_today
-from training.journal import averages
 from training.journal import constants as c
 from training.journal import lessons as lesson_service
+from training.journal.averages import Summary, Tally
 from training.journal.models import (
     Attendance,
     Lesson,
@@ -136,26 +137,6 @@ class Column:
 
 
 @dataclass
-class Summary:
-    """A pupil's figures for the period."""
-
-    count: int = 0
-    debts: int = 0
-    simple: object = None
-    weighted: object = None
-    proposal: int | None = None
-    too_few: bool = True
-    saved: int | None = None
-
-    def as_json(self):
-        """The figures as the page shows them (averages with a decimal comma)."""
-        return {"count": self.count, "simple": averages.round_shown(self.simple),
-                "weighted": averages.round_shown(self.weighted),
-                "proposal": "" if self.proposal is None else str(self.proposal), "too_few": self.too_few,
-                "saved": "" if self.saved is None else str(self.saved)}
-
-
-@dataclass
 class Row:
     """A pupil's line: a cell per column and the period's figures."""
 
@@ -194,70 +175,33 @@ class Grid:
         return c.school_year_start(self.first_day)
 
 
-class _Tally:
-    """A pupil's marks summed up by value: weights and counts per mark, and the debts."""
-
-    __slots__ = ("weights", "counts", "debts")
-
-    def __init__(self):
-        self.weights, self.counts, self.debts = {}, {}, 0
-
-    def add(self, value, weight):
-        if value is None:
-            self.debts += 1
-        else:
-            self.weights[value] = self.weights.get(value, 0) + weight
-            self.counts[value] = self.counts.get(value, 0) + 1
-
-    def add_many(self, value, weights, count):
-        if value is None:
-            self.debts += count
-        else:
-            self.weights[value] = self.weights.get(value, 0) + weights
-            self.counts[value] = self.counts.get(value, 0) + count
-
-    def summary(self, school, saved):
-        # Grouping by value leaves Σ(v·w)/Σw unchanged and gives the exact Decimal arithmetic of
-        # averages.py five terms per pupil instead of one per mark.
-        weighted = averages.weighted_average(self.weights.items())
-        count = sum(self.counts.values())
-        return Summary(count=count, debts=self.debts, simple=averages.weighted_average(self.counts.items()),
-                       weighted=weighted,
-                       proposal=averages.propose(weighted, school.rounding_threshold, school.mark_scale),
-                       too_few=count < school.min_marks, saved=saved)
-
-
-def summarize(pairs, school, saved=None):
-    """A pupil's count, simple and weighted averages and the proposed mark from (value, weight) pairs."""
-    tally = _Tally()
-    for value, weight in pairs:
-        tally.add(value, weight)
-    return tally.summary(school, saved)
-
-
 MARK_COLUMNS = (Mark.lesson_id, Mark.pupil_id, Mark.id, Mark.value, Mark.weight, Mark.is_debt, Mark.kind,
                 Mark.comment)
 
 
 def _marks(lesson_ids):
-    """({lesson id: {pupil id: [ShownMark]}} in position order, {lesson id: {kind: count}}), one statement."""
+    """({lesson id: {pupil id: [ShownMark]}} in position order, {lesson id: {kind: count}}), one statement.
+
+    Read through the Core connection: ORM row processing of the quarter's 2,500 rows costs more
+    than the query itself.
+    """
     by_lesson, kinds = {}, {}
     if not lesson_ids:
         return by_lesson, kinds
     query = select(*MARK_COLUMNS).where(Mark.lesson_id.in_(lesson_ids)).order_by(Mark.position, Mark.id)
-    rows = db.session.execute(query).all()
-    make = ShownMark._make  # plain tuples: a result row's attribute lookups cost several times more
-    for row in rows:
-        pupils = by_lesson.get(row[0])
+    make = tuple.__new__  # plain tuples: a result row's attribute lookups cost several times more
+    for lesson_id, pupil_id, *shown in db.session.connection().execute(query).all():
+        pupils = by_lesson.get(lesson_id)
         if pupils is None:
-            pupils = by_lesson[row[0]] = {}
-        found = pupils.get(row[1])
+            pupils = by_lesson[lesson_id] = {}
+            kinds[lesson_id] = {}
+        counts, kind = kinds[lesson_id], shown[4]
+        counts[kind] = counts.get(kind, 0) + 1
+        found = pupils.get(pupil_id)
         if found is None:
-            pupils[row[1]] = [make(row[2:])]
+            pupils[pupil_id] = [make(ShownMark, shown)]
         else:
-            found.append(make(row[2:]))
-    for (lesson_id, kind), count in Counter((row[0], row[6]) for row in rows).items():
-        kinds.setdefault(lesson_id, {})[kind] = count
+            found.append(make(ShownMark, shown))
     return by_lesson, kinds
 
 
@@ -331,25 +275,33 @@ def _by_column(columns, marks, codes):
 
 
 def _row(pupil, by_column, school, saved):
-    pupil_id, cells, tally = pupil.id, [], _Tally()
+    # The innermost loop of the page (a cell per pupil and lesson): tallied inline, tuples made directly.
+    pupil_id, cells, tally = pupil.id, [], Tally()
+    append, make, weights, counts = cells.append, tuple.__new__, tally.weights, tally.counts
     for lesson_marks, lesson_codes in by_column:
         shown, code = lesson_marks.get(pupil_id), lesson_codes.get(pupil_id)
         if shown is None:
-            cells.append(EMPTY if code is None else Cell(code, (), code))
+            append(EMPTY if code is None else make(Cell, (code, (), code)))
             continue
         for mark in shown:
-            tally.add(mark.value, mark.weight)
-        cells.append(Cell(cell_text(shown, code), shown, code))
+            value = mark[1]
+            if value is None:
+                tally.debts += 1
+            else:
+                weights[value] = weights.get(value, 0) + mark[2]
+                counts[value] = counts.get(value, 0) + 1
+        append(make(Cell, (cell_text(shown, code), shown, code)))
     return Row(pupil, cells, tally.summary(school, saved.get(pupil_id)))
 
 
 @contextmanager
-def _collector_paused():
-    """Hold the cyclic garbage collector while a grid is built, then let it run once.
+def collector_paused():
+    """Hold the cyclic garbage collector while a grid is built and used, then let it run again.
 
     A quarter's grid allocates some 25,000 small tuples; with the collector on, that means a dozen
     young-generation passes and, every few pages, a full pass over the whole process (~150 ms).
-    Nothing built here forms reference cycles, so one pass afterwards finds the same.
+    Nothing built here forms reference cycles: once the grid is dropped, its objects are freed
+    by their reference counts, and the collector resumed afterwards has nothing of it to scan.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -362,8 +314,9 @@ def _collector_paused():
 
 def journal_grid(user, class_id, subject_id, period=None, today=None):
     """The grid of the user's class in a subject for a quarter (the current or nearest one by default)."""
-    with _collector_paused():
-        return _journal_grid(user, class_id, subject_id, period, today)
+    frame = grid_frame(user, class_id, subject_id, period, today)
+    with collector_paused():
+        return fill_grid(frame)
 
 
 def pupil_rows(school, school_class, columns, saved):
@@ -375,16 +328,21 @@ def pupil_rows(school, school_class, columns, saved):
     return [_row(pupil, by_column, school, saved) for pupil in pupils_of(school_class)]
 
 
-def _journal_grid(user, class_id, subject_id, period, today):
+def grid_frame(user, class_id, subject_id, period=None, today=None):
+    """The grid's school, class, subject and quarter, checked for the user; no columns or rows yet."""
     today = today or local_today()
     school, school_class, subject = lesson_service.class_subject_for(user, class_id, subject_id)
     period = chosen_period(period, today)
     first_day, last_day = c.period_bounds(period, c.school_year_start(today))
-    grid = Grid(school, school_class, subject, period, first_day, last_day, today)
-    grid.columns = lesson_columns(school, school_class, subject, first_day, last_day, today)
-    saved = _saved_marks(school_class, subject, period, grid.year_start)
-    grid.rows = pupil_rows(school, school_class, grid.columns, saved)
-    return grid
+    return Grid(school, school_class, subject, period, first_day, last_day, today)
+
+
+def fill_grid(frame):
+    """A copy of the frame with its columns and pupils' rows (build it with the collector paused)."""
+    school, school_class, subject = frame.school, frame.school_class, frame.subject
+    columns = lesson_columns(school, school_class, subject, frame.first_day, frame.last_day, frame.today)
+    saved = _saved_marks(school_class, subject, frame.period, frame.year_start)
+    return replace(frame, columns=columns, rows=pupil_rows(school, school_class, columns, saved))
 
 
 def pupil_summaries(user, class_id, subject_id, period, pupil_ids, today=None):
@@ -402,7 +360,7 @@ def pupil_summaries(user, class_id, subject_id, period, pupil_ids, today=None):
         .where(Lesson.class_id == school_class.id, Lesson.subject_id == subject.id, Lesson.day >= first_day,
                Lesson.day <= last_day, Mark.pupil_id.in_(pupil_ids))
         .group_by(Mark.pupil_id, Mark.value))
-    tallies = {pupil_id: _Tally() for pupil_id in pupil_ids}
+    tallies = {pupil_id: Tally() for pupil_id in pupil_ids}
     for pupil_id, value, weights, count in rows:
         tallies[pupil_id].add_many(value, int(weights), count)
     saved = _saved_marks(school_class, subject, period, year_start)

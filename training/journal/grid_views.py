@@ -1,6 +1,6 @@
 """The class journal: the marks grid with fast keyboard entry, one lesson's marks, one mark, XLSX export."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 
 from app.errors import ServiceError, ValidationFailed
 from app.formtools import attach_errors, form_status
-from training.journal import averages, cells, grid, marks
+from training.journal import averages, cells, grid, grid_cache, marks
 from training.journal import constants as c
 from training.journal import exports as journal_exports
 from training.journal.grid_forms import MarkForm, lesson_marks_form
@@ -16,6 +16,8 @@ from training.journal.grid_forms import MarkForm, lesson_marks_form
 bp = Blueprint("journal_grid", __name__, url_prefix="/journal/classes", template_folder="templates")
 
 JOURNAL_URL = "/<id:class_id>/<id:subject_id>"  # ids within the database integer range
+SLOT_PROBE = ("1111-11-11", 1111)  # a lesson date and number no page has: marks their place in an address
+TABLE_MARK = "<!--journal-grid-table-->"  # where the table goes; escaped text can never contain it
 
 
 @bp.before_request
@@ -29,6 +31,8 @@ def _grid_url(class_id, subject_id, period=None):
 
 
 def _mark_html(mark):
+    if mark.weight == 1 and not mark.comment and mark.value is not None:  # the usual mark
+        return f'<span class="jg-m" data-mark="{mark.id}">{mark.value}</span>'
     css = "jg-m" + (" jg-heavy" if mark.weight > 1 else "") + (" jg-note" if mark.comment else "")
     title = f' title="{escape(mark.comment)}"' if mark.comment else ""
     value = grid.DEBT_SHOWN if mark.value is None else mark.value
@@ -36,35 +40,72 @@ def _mark_html(mark):
     return f'<span class="{css}" data-mark="{mark.id}"{title}>{value}{weight}</span>'
 
 
-def _cell_html(key, cell, css):
+def _cell_html(head, cell):
     # Keys, texts and codes are made of dates, digits, «д» and the known codes (grid.py drops any
     # other code): nothing to escape there; comments are the users' text and are escaped.
     if cell is grid.EMPTY:
-        return f'<td class="jg-c{css}" data-key="{key}" data-value=""></td>'
+        return f'{head}"></td>'
     marks = cell.marks
     inner = _mark_html(marks[0]) if len(marks) == 1 else "".join(map(_mark_html, marks))
     if cell.attendance:
         inner += f'<span class="jg-a">{cell.attendance}</span>'
-    return f'<td class="jg-c{css}" data-key="{key}" data-value="{cell.text}">{inner}</td>'
+    return f'{head}{cell.text}">{inner}</td>'
 
 
-def cells_html(row, columns):
-    """A pupil's cells as table markup (the same as grid.js draws after a save).
+def cell_writer(columns):
+    """cells_html(row): a pupil's cells as table markup (the same as grid.js draws after a save).
 
     Built here rather than in the template: a quarter holds 2,500 cells, and Jinja's attribute
-    lookups for each of them cost more than the rest of the page together.
+    lookups for each of them cost more than the rest of the page together. Each column's part of
+    a cell's opening tag is made once, not once per pupil.
     """
-    pupil_id = row.pupil.id
-    return Markup("".join([_cell_html(f"{column.key}/{pupil_id}", cell, column.css)
-                           for cell, column in zip(row.cells, columns, strict=True)]))
+    starts = [f'<td class="jg-c{column.css}" data-key="{column.key}/' for column in columns]
+
+    def cells_html(row):
+        rest = f'{row.pupil.id}" data-value="'
+        return Markup("".join([_cell_html(start + rest, cell)
+                               for start, cell in zip(starts, row.cells, strict=True)]))
+
+    return cells_html
+
+
+def slot_url(endpoint, class_id, subject_id):
+    """(head, tail) of a lesson slot's address, head + «2024-11-05/2» + tail: one url_for for all columns."""
+    probe = f"{SLOT_PROBE[0]}/{SLOT_PROBE[1]}"
+    head, tail = url_for(endpoint, class_id=class_id, subject_id=subject_id, day=SLOT_PROBE[0],
+                         number=SLOT_PROBE[1]).split(probe)
+    return head, tail
+
+
+def _render_table(page):
+    ids = page.school_class.id, page.subject.id
+    return render_template("journal/_grid_table.html", grid=page, c=c, shown=averages.round_shown,
+                           cells_html=cell_writer(page.columns), lesson_url=slot_url("journal.lesson", *ids),
+                           marks_url=slot_url("journal_grid.lesson_marks", *ids))
+
+
+def _table_html(frame):
+    """The grid's head and rows as markup ("" when the quarter has no lessons of the subject)."""
+    with grid.collector_paused():  # until the grid is dropped: its objects are freed, never scanned
+        page = grid.fill_grid(frame)
+        html = _render_table(page) if page.columns else ""
+        del page
+    return html
 
 
 @bp.route(JOURNAL_URL)
 def journal(class_id, subject_id):
     """The marks grid of a quarter: lessons by date, pupils, their marks, attendance and averages."""
-    page = grid.journal_grid(current_user, class_id, subject_id, request.args.get("period"))
-    return render_template("journal/grid.html", grid=page, c=c, quarters=grid.QUARTERS,
-                           shown=averages.round_shown, cells_html=cells_html)
+    frame = grid.grid_frame(current_user, class_id, subject_id, request.args.get("period"))
+    table = grid_cache.cached_table(frame, lambda: _table_html(frame))
+    html = render_template("journal/grid.html", grid=frame, table=Markup(TABLE_MARK) if table else "", c=c,
+                           quarters=grid.QUARTERS)
+    if not table:
+        return html
+    # The page around the table is rendered afresh (its CSRF token is the session's); the table's
+    # bytes go in as they are.
+    head, tail = html.encode().split(TABLE_MARK.encode())
+    return Response(b"".join((head, table, tail)), mimetype="text/html")
 
 
 @bp.route(JOURNAL_URL + "/cells", methods=["POST"])

@@ -17,6 +17,7 @@ from app.errors import NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.timeutil import local_today, utcnow
 from training.journal import constants as c
+from training.journal import grid_cache
 from training.journal.models import Lesson, SandboxClass, SandboxSchool, Subject, TimetableSlot
 
 FOLDER = "journal"  # homework attachments under instance/journal/
@@ -204,6 +205,7 @@ def update_lesson(user, class_id, subject_id, day, number, topic, homework, uplo
         lesson.topic_entered_at = now
     if (homework or lesson.homework_file) and lesson.homework_entered_at is None:
         lesson.homework_entered_at = now
+    grid_cache.touch(school)  # the topic shows in the grid's column heading
     db.session.commit()
     if dropped:
         # Only once the row no longer names it may the file go (a failed commit keeps both).

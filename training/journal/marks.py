@@ -11,7 +11,7 @@ from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.timeutil import local_today, utcnow
 from training.journal import constants as c
-from training.journal import grid
+from training.journal import grid, grid_cache
 from training.journal import lessons as lesson_service
 from training.journal.averages import scale_values
 from training.journal.models import Lesson, Mark, Pupil, SandboxClass, SandboxSchool, Subject
@@ -129,6 +129,7 @@ def update_mark(user, class_id, subject_id, mark_id, value, kind, weight=None, c
         setattr(mark, name, new)
     if changed:
         mark.updated_at = utcnow()
+        grid_cache.touch(page.school)
         audit.record("journal.mark_changed", actor=user, target=mark, pupil_id=page.pupil.id,
                      lesson_day=page.lesson.day.isoformat(), **changed)
     db.session.commit()

@@ -1,5 +1,6 @@
 """A user's practice school: a class of pupils, subjects, timetable, lessons, marks and attendance."""
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -9,6 +10,11 @@ from app.auth.models import User
 from app.extensions import db
 from app.timeutil import utcnow
 from training.journal import constants as c
+
+
+def new_grid_version():
+    """A fresh random version stamp (random, not a counter: a re-created school never repeats one)."""
+    return secrets.token_hex(8)
 
 
 class SandboxSchool(db.Model):
@@ -26,6 +32,8 @@ class SandboxSchool(db.Model):
     min_marks: Mapped[int] = mapped_column(default=c.DEFAULT_MIN_MARKS)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     filled_at: Mapped[datetime | None]
+    # Changes with every save of anything the marks grid shows (grid_cache.touch): the key of its cache.
+    grid_version: Mapped[str | None] = mapped_column(String(16), default=new_grid_version)
 
     owner: Mapped[User] = relationship()
     classes: Mapped[list["SandboxClass"]] = relationship(

@@ -17,7 +17,7 @@ from app.audit import services as audit
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.timeutil import local_today, utcnow
-from training.journal import averages
+from training.journal import averages, grid_cache
 from training.journal import constants as c
 from training.journal.lessons import class_subject_for
 from training.journal.models import Lesson, Mark, PeriodMark, Pupil, SandboxClass, SandboxSchool, Subject
@@ -206,5 +206,6 @@ def set_period_marks(user, class_id, subject_id, period, values, today=None):
     audit.record("journal.period_marks_set", actor=user, target=school_class, subject=subject.name,
                  period=period, year_start=table.year_start.isoformat(), saved=len(chosen),
                  overridden=overrides)
+    grid_cache.touch(school)
     db.session.commit()
     return len(chosen), overrides

@@ -20,8 +20,8 @@ from app.errors import Conflict, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.timeutil import utcnow
 from training.journal import constants as c
+from training.journal import grid_cache, names
 from training.journal import lessons as lesson_service
-from training.journal import names
 from training.journal.models import (
     Attendance,
     DiaryConfirmation,
@@ -135,6 +135,7 @@ def build_sandbox(user, rng, fake):
         for number, subject in enumerate(day_subjects, start=1):
             school_class.timetable.append(TimetableSlot(subject=subject, weekday=weekday, number=number))
     school.filled_at = utcnow()
+    grid_cache.touch(school)
     return school
 
 
@@ -201,6 +202,7 @@ def reset(user):
         raise ValidationFailed(_("Your practice class is empty already: fill it to start."))
     files = _delete_contents(school)
     school.filled_at = None
+    grid_cache.touch(school)
     audit.record("journal.sandbox_reset", actor=user, target=school)
     db.session.commit()
     db.session.expire_all()
@@ -341,6 +343,7 @@ def update_settings(user, **fields):
             values["rounding_threshold"] = float(values["rounding_threshold"])
         for name, value in values.items():
             setattr(school, name, value)
+        grid_cache.touch(school)  # the scale, weights, threshold and edit window all show in the grid
         db.session.flush()
         if "weights" in values:
             _apply_weights(school, values["weights"])
