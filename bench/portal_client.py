@@ -78,11 +78,20 @@ def sign_in(base_url, email, password):
 
 
 def check_page(base_url, path, session):
-    """(None, body size in bytes) when the page answers 200 for this session, else (what is wrong, 0)."""
+    """(None, body size in bytes, session) when the page answers 200, else (what is wrong, 0, session).
+
+    The session returned is the one a browser would hold afterwards: the cookie the page set, if any
+    (an article remembers in the session that it was read, so a reload is not another view).
+    """
     try:
         reply = request(base_url, "GET", path, session)
     except OSError as error:
-        return f"{path}: нет ответа ({error})", 0
+        return f"{path}: нет ответа ({error})", 0, session
+    problem, size = _verdict(path, reply)
+    return problem, size, reply.session or session
+
+
+def _verdict(path, reply):
     if reply.status in (301, 302, 303) and "/login" in reply.location:
         return f"{path}: перенаправляет на вход ({reply.location}) — сессия не принята", 0
     if reply.status != 200:

@@ -5,6 +5,7 @@ from functools import lru_cache
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app.auth import permissions
 from app.errors import ServiceError, ValidationFailed
@@ -13,7 +14,7 @@ from app.markup import render_markdown
 from app.uploads import UploadedFile
 from app.urls import page_number
 from tickets import constants as c
-from tickets import feedback, formatting, kb_links, listing, queries, search_provider, services
+from tickets import feedback, formatting, kb_links, list_cache, listing, queries, search_provider, services
 from tickets.forms import DraftGuideForm, RatingForm, ReplyForm, StatusForm, TicketForm
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates",
@@ -60,10 +61,14 @@ def _show_errors(form, error):
 @bp.route("/")
 def index():
     """The tickets the user may see, newest activity first, with filters as query parameters."""
-    page = page_number()
-    found = listing.list_tickets(current_user, request.args.to_dict(), page)
-    return render_template("tickets/index.html", listing=found, c=c,
-                           agent_queues=permissions.agent_queue_keys(current_user))
+    page, args, user = page_number(), request.args.to_dict(), current_user._get_current_object()
+
+    def render():
+        found = listing.list_tickets(user, args, page)
+        return render_template("tickets/_list_body.html", listing=found, c=c,
+                               agent_queues=permissions.agent_queue_keys(user))
+
+    return render_template("tickets/index.html", body=Markup(list_cache.list_body(user, args, page, render)))
 
 
 @bp.route("/new", methods=["GET", "POST"])

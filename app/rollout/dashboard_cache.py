@@ -9,46 +9,13 @@ Entries are kept per scope (the region, each municipality) with the version they
 Each set of milestone figures also keeps the HTML the views render from it alone (fragment_cache()).
 """
 
-import threading
-import time
-from collections import OrderedDict
-
 from flask import current_app
+
+from app.caching import BoundedCache
 
 SCOPES = 64  # the region and the municipalities (30 in the region); each keeps one version of its figures
 FIGURES_TTL = 60.0  # seconds
 FRAGMENT_ENTRIES = 8  # rendered HTML kept with each set of milestone figures (sort orders × languages)
-
-
-class BoundedCache:
-    """At most `size` keys, the least recently used out first; each value kept `ttl` seconds (None: no limit).
-
-    A key holds one value, for the version it was computed for: asking with another version replaces it.
-    """
-
-    def __init__(self, size, ttl=None, clock=None):
-        self.size, self.ttl, self.clock = size, ttl, clock or time.monotonic
-        self._entries = OrderedDict()  # key: (stored at, version, value)
-        self._lock = threading.Lock()
-
-    def get(self, key, compute, version=None):
-        """The value kept under the key for the version, or compute() kept and returned (missing, expired)."""
-        now = self.clock()
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and entry[1] == version and (self.ttl is None or now - entry[0] < self.ttl):
-                self._entries.move_to_end(key)
-                return entry[2]
-        value = compute()
-        with self._lock:
-            self._entries[key] = (now, version, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return value
-
-    def __len__(self):
-        return len(self._entries)
 
 
 def fragment_cache():

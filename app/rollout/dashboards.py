@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.auth import permissions
+from app.caching import BoundedCache
 from app.directory import kinds
 from app.directory.models import Organization
 from app.errors import NotFound, PermissionDenied, ValidationFailed
@@ -23,7 +24,6 @@ from app.rollout import clock, dashboard_cache
 from app.rollout import constants as c
 from app.rollout import dashboard_tables as tables
 from app.rollout import milestones as m
-from app.rollout.dashboard_cache import BoundedCache
 from app.rollout.milestones import MilestoneCounts, ProgressRow
 from app.rollout.plan import milestone_deadlines, state_of
 from tickets import constants as ticket_constants

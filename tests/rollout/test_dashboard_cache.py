@@ -6,11 +6,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from app import caching
+from app.caching import BoundedCache
 from app.directory.appointments import end_appointment
 from app.extensions import db
 from app.rollout import constants as c
 from app.rollout import dashboard_cache, dashboards
-from app.rollout.dashboard_cache import BoundedCache
 from app.rollout.models import PlanActivity
 from tickets import constants as tc
 from tickets.models import Ticket
@@ -119,7 +120,7 @@ def add_ticket(queue, requester, created):
 
 def test_hotline_and_training_figures_lag_by_at_most_the_ttl(make, region, queues, monkeypatch):
     clock = FakeClock()
-    monkeypatch.setattr(dashboard_cache, "time", SimpleNamespace(monotonic=clock))
+    monkeypatch.setattr(caching, "time", SimpleNamespace(monotonic=clock))
     dashboard_cache.clear()
     teacher = make.user("teacher", organization=region["a1"])
     coordinator = make.user("coordinator")

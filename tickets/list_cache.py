@@ -1,0 +1,46 @@
+"""The ticket list's rendered body, kept per reader, filters and page until the hotline changes.
+
+A kept body is served only while the hotline's data version is the one it was rendered for: the newest
+activity and the newest ticket (`touch` marks every change of a ticket, filing adds one), read through
+the index on (updated_at, id) in one cheap statement. Anything else a row shows (names, categories, the
+SLA «time left») may lag by at most LIST_TTL seconds. Per process, at most LIST_ENTRIES bodies.
+"""
+
+from functools import cache
+
+from flask import current_app, request
+from flask_babel import get_locale
+from sqlalchemy import func, select
+
+from app.caching import BoundedCache
+from app.extensions import db
+from tickets.models import Ticket
+
+LIST_ENTRIES = 512
+LIST_TTL = 60.0  # seconds; setting TICKET_LIST_TTL, 0 turns the cache off
+
+
+@cache
+def _version_statement():
+    return select(func.max(Ticket.updated_at), func.max(Ticket.id))
+
+
+def data_version():
+    """(newest activity, newest ticket id): it changes whenever a ticket is filed or changed."""
+    return tuple(db.session.execute(_version_statement()).one())
+
+
+def _cache():
+    kept = current_app.extensions.get("ticket_list_cache")
+    if kept is None:
+        ttl = float(current_app.config.get("TICKET_LIST_TTL", LIST_TTL))
+        kept = current_app.extensions["ticket_list_cache"] = BoundedCache(LIST_ENTRIES, ttl)
+    return kept
+
+
+def list_body(user, args, page, render):
+    """The body for this reader, filters and page: kept, or render() kept and returned."""
+    if not current_app.config.get("TICKET_LIST_TTL", LIST_TTL):
+        return render()
+    key = (user.id, user.role, tuple(sorted(args.items())), page, str(get_locale()), request.script_root)
+    return _cache().get(key, render, data_version())
