@@ -22,7 +22,10 @@ LIST_TTL = 60.0  # seconds; setting TICKET_LIST_TTL, 0 turns the cache off
 
 @cache
 def _version_statement():
-    return select(func.max(Ticket.updated_at), func.max(Ticket.id))
+    # Two subqueries, not one SELECT of two aggregates: SQLite answers a lone max() from the index's
+    # end, but scans the whole table for a pair.
+    return select(select(func.max(Ticket.updated_at)).scalar_subquery(),
+                  select(func.max(Ticket.id)).scalar_subquery())
 
 
 def data_version():
