@@ -187,7 +187,9 @@ def summary_lines(results):
     memory = results.get("memory")
     if memory:
         lines.append(f"Память воркеров портала: пик (VmHWM) {memory['workers_peak_kb'] / 1024:.0f} МБ на "
-                     f"{len(memory['workers'])}, сейчас (VmRSS) {memory['workers_rss_kb'] / 1024:.0f} МБ; "
+                     f"{len(memory['workers'])}, сейчас (VmRSS) {memory['workers_rss_kb'] / 1024:.0f} МБ, "
+                     f"с общими страницами, поделёнными между воркерами (PSS), "
+                     f"{memory.get('workers_pss_kb', 0) / 1024:.0f} МБ; "
                      f"мастер {memory['master']['VmHWM'] / 1024:.0f} МБ; цель < 1 ГБ — "
                      f"{'ok' if memory['ok'] else 'FAIL'}")
     return lines

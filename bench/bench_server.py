@@ -143,11 +143,12 @@ class Gunicorn:
         return sum(cpu_ticks(pid) for pid in self.worker_pids()) / os.sysconf("SC_CLK_TCK")
 
     def memory(self):
-        """VmHWM and VmRSS (kB) of the master and of each worker, and the workers' sums."""
+        """VmHWM, VmRSS and Pss (kB) of the master and of each worker, and the workers' sums."""
         workers = [proc_memory(pid) | {"pid": pid} for pid in self.worker_pids()]
         return {"master": proc_memory(self.process.pid) | {"pid": self.process.pid}, "workers": workers,
                 "workers_peak_kb": sum(worker["VmHWM"] for worker in workers),
-                "workers_rss_kb": sum(worker["VmRSS"] for worker in workers)}
+                "workers_rss_kb": sum(worker["VmRSS"] for worker in workers),
+                "workers_pss_kb": sum(worker["Pss"] for worker in workers)}
 
     def stop(self):
         """SIGTERM to the master (a graceful stop of the workers), SIGKILL to the group if it lingers."""
@@ -203,14 +204,16 @@ def cpu_ticks(pid):
 
 
 def proc_memory(pid):
-    """VmHWM (peak resident) and VmRSS (resident now) of a process, in kB."""
-    values = {"VmHWM": 0, "VmRSS": 0}
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except OSError:
-        return values
-    for line in lines:
-        name, _colon, rest = line.partition(":")
-        if name in values:
-            values[name] = int(rest.split()[0])
+    """VmHWM (peak resident), VmRSS (resident now) and Pss (resident, shared pages split among their
+    users) of a process, in kB."""
+    values = {"VmHWM": 0, "VmRSS": 0, "Pss": 0}
+    for source in (f"/proc/{pid}/status", f"/proc/{pid}/smaps_rollup"):
+        try:
+            lines = Path(source).read_text().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            name, _colon, rest = line.partition(":")
+            if name in values:
+                values[name] = int(rest.split()[0])
     return values
