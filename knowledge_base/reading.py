@@ -4,7 +4,6 @@ Readers see published guides within their audiences (permissions.article_scope);
 only on the authors' pages.
 """
 
-import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -29,7 +28,6 @@ LIST_LIMIT = 5
 PER_PAGE = 20
 VOTE_COMMENT_MAX = 2000
 QUERY_MAX = 200
-RENDERED_CACHED = 256  # article bodies whose HTML a process keeps (a few MB)
 
 
 def readable(actor):
@@ -196,19 +194,13 @@ def _commit_keeping_loaded():
         session.expire_on_commit = expire
 
 
-@functools.lru_cache(maxsize=RENDERED_CACHED)
-def body_html(body):
-    """An article body as sanitized HTML; the same text is rendered once per process."""
-    return render_markdown(body)
-
-
 def article_page(actor, slug, already_viewed=(), visitor_secret=None):
     """The article, related guides, files, the reader's vote; counts the view if new to the session."""
     article = services.article_by_slug(actor, slug)
     counted = _count_view(article, set(already_viewed or ()))
     images, attachments = _files(article)
     return ArticlePage(
-        article=article, body_html=body_html(article.body or ""), tags=tag_names(article),
+        article=article, body_html=render_markdown(article.body), tags=tag_names(article),
         related=related_articles(actor, article), images=images, attachments=attachments,
         vote=_shown_vote(article, voter_key(actor, visitor_secret)),
         next_statuses=services.next_statuses(actor, article),

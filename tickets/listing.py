@@ -16,6 +16,7 @@ from flask_babel import get_locale, get_timezone, gettext
 from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import aliased
 
+from app import formatting
 from app.auth import permissions
 from app.auth.models import User
 from app.directory import kinds
@@ -24,7 +25,7 @@ from app.errors import PermissionDenied
 from app.extensions import db
 from app.timeutil import utcnow
 from tickets import constants as c
-from tickets import formatting, queries
+from tickets import queries
 from tickets.models import Category, Ticket, TicketQueue
 
 

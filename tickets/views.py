@@ -1,7 +1,5 @@
 """Hotline pages: the ticket list, filing a ticket, the ticket page with its forms, downloads."""
 
-from functools import lru_cache
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,7 +12,7 @@ from app.markup import render_markdown
 from app.uploads import UploadedFile
 from app.urls import page_number
 from tickets import constants as c
-from tickets import feedback, formatting, kb_links, list_cache, listing, queries, search_provider, services
+from tickets import feedback, kb_links, list_cache, listing, queries, search_provider, services
 from tickets.forms import DraftGuideForm, RatingForm, ReplyForm, StatusForm, TicketForm
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates",
@@ -26,18 +24,6 @@ search_provider.register()
 @login_required
 def require_login():
     """Every hotline page is for signed-in users."""
-
-
-@bp.app_template_filter("duration")
-def duration(delta):
-    """A time span in words («3 часа»), for SLA time left or overdue."""
-    return formatting.duration(delta)
-
-
-@bp.app_template_filter("short_datetime")
-def short_datetime(value):
-    """As the `datetime` filter (the short format, the user's time zone), remembered per value."""
-    return formatting.short_datetime(value)
 
 
 def _uploads(name):
@@ -98,15 +84,9 @@ def create():
     return render_template("tickets/new.html", form=form, guide=guide, c=c), form_status(form)
 
 
-@lru_cache(maxsize=512)  # some fifty tickets' texts: a few MB per process for usual lengths
-def _markdown(text):
-    """Markdown → sanitized HTML, remembered by the text itself (the HTML depends on nothing else)."""
-    return render_markdown(text)
-
-
 def _html(page):
     """The ticket's text and its shown messages as HTML: {None: the ticket, message id: the message}."""
-    return {None: _markdown(page.ticket.body), **{m.id: _markdown(m.body) for m in page.messages}}
+    return {None: render_markdown(page.ticket.body), **{m.id: render_markdown(m.body) for m in page.messages}}
 
 
 def _render_show(page, status=200, alert=None, reply=None, change=None, rating=None):

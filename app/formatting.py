@@ -1,9 +1,8 @@
-"""Dates and time spans as the hotline's pages print them, with Babel called directly.
+"""Dates and time spans as pages print them: the `datetime` filter's short format and `duration`.
 
-The texts are those of the `datetime` template filter (the short format in the user's locale and
-time zone) and of the `duration` filter («3 часа»). A date's text depends only on the moment, the
-time zone and the locale, and the same tickets and messages are shown request after request, so it
-is remembered for them (a bounded cache per process): Babel's formatting is slow for a page of them.
+A date's text depends only on the moment, the time zone and the locale, and the same tickets and
+messages are shown request after request, so it is remembered (a bounded cache per process): Babel's
+formatting is slow for a page of them.
 """
 
 from functools import lru_cache
