@@ -8,7 +8,6 @@ import random
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
-from faker import Faker
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, func, select
@@ -145,6 +144,9 @@ def fill(user, seed=None):
     school = school_for(user)
     if is_filled(school):
         raise Conflict(_("Your practice class is already filled. Reset it first to get a new one."))
+    # Imported here: Faker's providers take some 4 MB in every worker, and a class is filled once.
+    from faker import Faker
+
     rng = random.Random(seed)
     fake = Faker("ru_RU")
     fake.seed_instance(rng.random())
