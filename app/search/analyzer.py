@@ -11,6 +11,7 @@ from dataclasses import dataclass
 # A word is a run of letters/digits; hyphenated words («онлайн-журнал») are kept whole too.
 WORD_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 CYRILLIC_RE = re.compile(r"[а-я]")
+DIGIT_RE = re.compile(r"\d")
 MAX_WORD_LENGTH = 60
 
 STOP_WORDS = frozenset(
@@ -45,11 +46,14 @@ def word_lemmas(word):
     """Index terms of one normalized word: () for stop words, every distinct dictionary lemma otherwise.
 
     An ambiguous form gives all its lemmas («стали» → стать, сталь); an unknown Russian word gives
-    pymorphy's best guess; words without Cyrillic letters (Latin, numbers) are kept as they are.
+    pymorphy's best guess; words without Cyrillic letters (Latin, numbers) and words with digits
+    («т-000123», «5а») are kept as they are.
     """
     if word in STOP_WORDS or len(word) > MAX_WORD_LENGTH or (len(word) == 1 and not word.isdigit()):
         return ()  # single letters («s» of «журнал's», initials) are noise; single digits are not
-    if not CYRILLIC_RE.search(word):
+    if not CYRILLIC_RE.search(word) or DIGIT_RE.search(word):
+        # A word with digits has no forms to find, and guessing them is pymorphy's slowest path:
+        # each ticket number is a new such word.
         return (word.replace("-", ""),)
     parses = morph().parse(word)
     known = [parse.normal_form for parse in parses if parse.is_known]

@@ -1,5 +1,7 @@
 """The Russian analyzer, the query plan with synonyms, plain text and snippets."""
 
+import pytest
+
 from app.search.analyzer import index_terms, query_words, word_lemmas
 from app.search.query import build_plan
 from app.search.snippets import make_snippet, plain_text
@@ -89,3 +91,12 @@ def test_a_snippet_is_the_passage_with_the_most_matched_terms():
 def test_a_snippet_falls_back_to_the_summary():
     snippet = make_snippet("Текст без совпадений.", "Кратко о журнале", {"журнал"})
     assert snippet == "Кратко о <mark>журнале</mark>"
+
+
+def test_words_with_digits_are_kept_as_they_are_without_morphology(monkeypatch):
+    from app.search import analyzer
+
+    monkeypatch.setattr(analyzer, "morph", lambda: pytest.fail("pymorphy was asked about a word with digits"))
+    word_lemmas.cache_clear()
+    assert word_lemmas("т-000123") == ("т000123",)
+    assert word_lemmas("5а") == ("5а",)
