@@ -8,11 +8,11 @@ SLA «time left») may lag by at most LIST_TTL seconds. Per process, at most LIS
 
 from functools import cache
 
-from flask import current_app, request
+from flask import request
 from flask_babel import get_locale
 from sqlalchemy import func, select
 
-from app.caching import BoundedCache
+from app.caching import app_cache, cache_enabled
 from app.extensions import db
 from tickets.models import Ticket
 
@@ -33,17 +33,10 @@ def data_version():
     return tuple(db.session.execute(_version_statement()).one())
 
 
-def _cache():
-    kept = current_app.extensions.get("ticket_list_cache")
-    if kept is None:
-        ttl = float(current_app.config.get("TICKET_LIST_TTL", LIST_TTL))
-        kept = current_app.extensions["ticket_list_cache"] = BoundedCache(LIST_ENTRIES, ttl)
-    return kept
-
-
 def list_body(user, args, page, render):
     """The body for this reader, filters and page: kept, or render() kept and returned."""
-    if not current_app.config.get("TICKET_LIST_TTL", LIST_TTL):
+    if not cache_enabled("TICKET_LIST_TTL", LIST_TTL):
         return render()
     key = (user.id, user.role, tuple(sorted(args.items())), page, str(get_locale()), request.script_root)
-    return _cache().get(key, render, data_version())
+    kept = app_cache("ticket_list_cache", LIST_ENTRIES, "TICKET_LIST_TTL", LIST_TTL)
+    return kept.get(key, render, data_version())

@@ -32,6 +32,8 @@ class TicketQueue(db.Model):
     last_number: Mapped[int] = mapped_column(default=0)
     last_assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Moves with every change of the canned replies and the settings: kept ticket pages compare it.
+    settings_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     lead: Mapped[User | None] = relationship(foreign_keys=[lead_id])
     categories: Mapped[list["Category"]] = relationship(back_populates="queue", order_by="Category.position")

@@ -73,14 +73,16 @@ def create_canned_reply(actor, queue_key, title, body):
     title, body = _validate_canned(title, body)
     reply = CannedReply(queue_id=queue.id, title=title, body=body)
     db.session.add(reply)
+    _settings_changed(queue)
     db.session.commit()
     return reply
 
 
 def update_canned_reply(actor, reply_id, title, body):
     """Change a canned reply's title and text."""
-    reply, _queue = canned_reply_for_edit(actor, reply_id)
+    reply, queue = canned_reply_for_edit(actor, reply_id)
     reply.title, reply.body = _validate_canned(title, body)
+    _settings_changed(queue)
     db.session.commit()
     return reply
 
@@ -89,8 +91,14 @@ def delete_canned_reply(actor, reply_id):
     """Remove a canned reply; return the key of its queue."""
     reply, queue = canned_reply_for_edit(actor, reply_id)
     db.session.delete(reply)
+    _settings_changed(queue)
     db.session.commit()
     return queue.key
+
+
+def _settings_changed(queue):
+    """Mark the queue's canned replies or settings changed: kept ticket pages are rendered again."""
+    queue.settings_version = TicketQueue.settings_version + 1
 
 
 # --- queue settings -----------------------------------------------------------------------
@@ -168,6 +176,7 @@ def update_queue_settings(actor, queue_key, sla_hours, is_auto_assign, inbound_a
     changes.update(_apply_fields(queue, bool(is_auto_assign), address, agents.get(lead_id)))
     if changes:
         audit.record("tickets.queue_settings_updated", actor=actor, target=queue, changes=changes)
+        _settings_changed(queue)
         db.session.commit()
     return changes
 

@@ -12,7 +12,7 @@ from app.markup import render_markdown
 from app.uploads import UploadedFile
 from app.urls import page_number
 from tickets import constants as c
-from tickets import feedback, kb_links, list_cache, listing, queries, search_provider, services
+from tickets import feedback, kb_links, list_cache, listing, page_cache, queries, search_provider, services
 from tickets.forms import DraftGuideForm, RatingForm, ReplyForm, StatusForm, TicketForm
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates",
@@ -89,8 +89,8 @@ def _html(page):
     return {None: render_markdown(page.ticket.body), **{m.id: render_markdown(m.body) for m in page.messages}}
 
 
-def _render_show(page, status=200, alert=None, reply=None, change=None, rating=None):
-    """The ticket page; a form passed in keeps what the user typed."""
+def _render_content(page, alert=None, reply=None, change=None, rating=None):
+    """The ticket page's content; a form passed in keeps what the user typed."""
     ticket = page.ticket
     if reply is None:
         reply = ReplyForm(formdata=None)
@@ -103,9 +103,16 @@ def _render_show(page, status=200, alert=None, reply=None, change=None, rating=N
         form.version.data, form.version.raw_data = ticket.version, None  # raw_data would win when shown
     change.offer(page.next_statuses)
     guides = kb_links.ticket_guides(current_user, ticket, page.messages)
-    return render_template("tickets/show.html", page=page, ticket=ticket, html=_html(page), reply_form=reply,
-                           status_form=change, rating_form=rating, alert=alert, c=c, guides=guides,
-                           draft_form=DraftGuideForm(formdata=None) if guides.draftable else None), status
+    draft = DraftGuideForm(formdata=None) if guides.draftable else None
+    return render_template("tickets/_show_content.html", page=page, ticket=ticket, html=_html(page),
+                           reply_form=reply, status_form=change, rating_form=rating, alert=alert, c=c,
+                           guides=guides, draft_form=draft)
+
+
+def _render_show(page, status=200, alert=None, **forms):
+    """The ticket page with the forms passed in, as the user filled them."""
+    content = Markup(_render_content(page, alert, **forms))
+    return render_template("tickets/show.html", ticket=page.ticket, content=content), status
 
 
 def _refused(page, form, error, **forms):
@@ -120,7 +127,11 @@ def _refused(page, form, error, **forms):
 @bp.route("/<int:ticket_id>")
 def show(ticket_id):
     """A ticket: details, SLA, conversation, files, history and the forms the user may use."""
-    return _render_show(queries.ticket_page(current_user, ticket_id))
+    user = current_user._get_current_object()
+    ticket = services.get_ticket(user, ticket_id)  # before the cache: a reader who may not see it gets 404
+    content = page_cache.page_content(
+        user, ticket, lambda: _render_content(queries.ticket_page(user, ticket_id)))
+    return render_template("tickets/show.html", ticket=ticket, content=Markup(content))
 
 
 @bp.route("/<int:ticket_id>/reply", methods=["POST"])
