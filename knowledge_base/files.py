@@ -8,6 +8,7 @@ from app import uploads
 from app.auth import permissions
 from app.errors import NotFound, PermissionDenied
 from app.extensions import db
+from app.timeutil import utcnow
 from app.uploads import check_files
 from knowledge_base.models import ArticleFile
 
@@ -60,6 +61,7 @@ def remove_file(actor, file_id):
     if not permissions.can_edit_article(actor, row.article):
         raise PermissionDenied()
     slug, path = row.article.slug, path_of(row)
+    row.article.updated_at = utcnow()  # the guide's page changed: kept copies of it are rendered again
     db.session.delete(row)
     db.session.commit()
     # The row is gone for good: only now the bytes may go (a failed commit keeps both).

@@ -194,18 +194,38 @@ def _commit_keeping_loaded():
         session.expire_on_commit = expire
 
 
-def article_page(actor, slug, already_viewed=(), visitor_secret=None):
-    """The article, related guides, files, the reader's vote; counts the view if new to the session."""
+@dataclass
+class ArticleVisit:
+    """What each request of an article page reads: the article, whether this view was counted, and the
+    reader's vote (id, is_helpful, comment) or None."""
+
+    article: Article
+    counted: bool
+    vote: object
+
+
+def visit_article(actor, slug, already_viewed=(), visitor_secret=None):
+    """The article and the reader's vote; counts the view if the article is new to the session."""
     article = services.article_by_slug(actor, slug)
     counted = _count_view(article, set(already_viewed or ()))
+    return ArticleVisit(article, counted, _shown_vote(article, voter_key(actor, visitor_secret)))
+
+
+def article_page(actor, slug, already_viewed=(), visitor_secret=None):
+    """The article, related guides, files, the reader's vote; counts the view if new to the session."""
+    return visit_page(actor, visit_article(actor, slug, already_viewed, visitor_secret))
+
+
+def visit_page(actor, visit):
+    """The visited article with its related guides, files, the reader's vote and what the reader may do."""
+    article = visit.article
     images, attachments = _files(article)
     return ArticlePage(
         article=article, body_html=render_markdown(article.body), tags=tag_names(article),
-        related=related_articles(actor, article), images=images, attachments=attachments,
-        vote=_shown_vote(article, voter_key(actor, visitor_secret)),
+        related=related_articles(actor, article), images=images, attachments=attachments, vote=visit.vote,
         next_statuses=services.next_statuses(actor, article),
         can_edit=permissions.can_edit_article(actor, article),
-        can_author=permissions.can_author_articles(actor), counted=counted,
+        can_author=permissions.can_author_articles(actor), counted=visit.counted,
     )
 
 

@@ -9,13 +9,14 @@ import secrets
 from flask import Blueprint, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from app.errors import ValidationFailed
 from app.extensions import login_manager
 from app.urls import page_number
 from knowledge_base import constants as c
-from knowledge_base import files, reading, search_provider, services
+from knowledge_base import files, page_cache, reading, search_provider, services
 from knowledge_base.forms import StatusForm, VoteForm
 
 bp = Blueprint("kb", __name__, url_prefix="/kb", template_folder="templates")
@@ -79,22 +80,31 @@ def category(slug):
 @bp.route("/search")
 def search():
     """Search results for q (optionally in one category), within what the reader may read."""
-    results = reading.search_page(_reader(), request.args.get("q", ""), request.args.get("category", ""),
+    reader = _reader()
+    results = reading.search_page(reader, request.args.get("q", ""), request.args.get("category", ""),
                                   page_number())
-    return render_template("knowledge_base/search.html", results=results)
+    content = page_cache.search_content(
+        reader, results, lambda: render_template("knowledge_base/_search_content.html", results=results))
+    return render_template("knowledge_base/search.html", results=results, content=Markup(content))
 
 
 def render_article(slug, vote_form=None, status=200):
     """The article page; a vote form passed in keeps what the reader typed."""
-    view = reading.article_page(_reader(), slug, session.get(VIEWED_KEY, []),
-                                session.get(VISITOR_KEY))
-    if view.counted:
-        _remember_view(view.article.id)
-    if vote_form is None:
-        vote_form = VoteForm(formdata=None, comment=view.vote.comment if view.vote else "")
-    status_form = StatusForm(formdata=None) if view.can_author else None  # only authors see the workflow
-    return render_template("knowledge_base/article.html", view=view, vote_form=vote_form,
-                           status_form=status_form, c=c), status
+    reader = _reader()
+    visit = reading.visit_article(reader, slug, session.get(VIEWED_KEY, []), session.get(VISITOR_KEY))
+    if visit.counted:
+        _remember_view(visit.article.id)
+
+    def render():
+        view = reading.visit_page(reader, visit)
+        form = vote_form or VoteForm(formdata=None, comment=view.vote.comment if view.vote else "")
+        status_form = StatusForm(formdata=None) if view.can_author else None  # only authors see the workflow
+        return render_template("knowledge_base/_article_content.html", view=view, vote_form=form,
+                               status_form=status_form, c=c)
+
+    # A posted form is shown as the reader filled it, never kept.
+    content = Markup(render() if vote_form is not None else page_cache.article_content(reader, visit, render))
+    return render_template("knowledge_base/article.html", article=visit.article, content=content), status
 
 
 @bp.route("/<slug>")
