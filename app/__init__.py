@@ -202,9 +202,10 @@ def configure_templates(app):
 
     from app.main.navigation import navigation_items
     from app.rollout.links import rollout_links
-    from app.templating import register_filters
+    from app.templating import register_filters, register_request_translations
 
     register_filters(app)
+    register_request_translations(app)
     app.jinja_env.globals.update(
         get_locale=get_locale,
         # The user object itself, not the proxy: the menus ask a dozen permission questions per page.
