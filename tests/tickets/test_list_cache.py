@@ -16,26 +16,21 @@ def rows_of(client, url="/tickets/"):
     return response.get_data(as_text=True)
 
 
-def file_ticket(make, db, subject):
-    ticket = services.open_ticket(make.user("teacher"), c.TECHNICAL, subject, "Не входит в журнал")
-    db.session.commit()
-    return ticket
 
-
-def test_a_repeated_list_is_served_kept_with_fewer_statements(auth, client, db, make, count_statements):
+def test_a_repeated_list_is_served_kept_with_fewer_statements(auth, client, count_statements, new_ticket):
     auth.login("operator")
-    file_ticket(make, db, "Не открывается журнал")
+    new_ticket("Не открывается журнал")
     first = count_statements(lambda: rows_of(client))
     kept = count_statements(lambda: rows_of(client))
     assert kept < first
     assert rows_of(client).count('data-testid="ticket-row"') == 1
 
 
-def test_a_new_ticket_and_a_changed_one_show_on_the_next_request(auth, client, db, make):
+def test_a_new_ticket_and_a_changed_one_show_on_the_next_request(auth, client, new_ticket):
     operator = auth.login("operator")
-    ticket = file_ticket(make, db, "Не открывается журнал")
+    ticket = new_ticket("Не открывается журнал")
     assert "Не открывается журнал" in rows_of(client)
-    file_ticket(make, db, "Пропали оценки")
+    new_ticket("Пропали оценки")
     assert "Пропали оценки" in rows_of(client)
     services.change_status(operator, ticket, c.IN_PROGRESS)
     listing = rows_of(client, "/tickets/?status=in_progress")
@@ -57,9 +52,9 @@ def test_readers_and_filters_are_kept_apart(app):
     assert rendered == [1, 2, 1, 1]
 
 
-def test_a_zero_ttl_turns_the_cache_off(app, auth, client, db, make, count_statements):
+def test_a_zero_ttl_turns_the_cache_off(app, auth, client, count_statements, new_ticket):
     app.config["TICKET_LIST_TTL"] = 0
     auth.login("operator")
-    file_ticket(make, db, "Не открывается журнал")
+    new_ticket("Не открывается журнал")
     assert count_statements(lambda: rows_of(client)) == count_statements(lambda: rows_of(client))
     assert list_cache.LIST_TTL > 0

@@ -15,15 +15,10 @@ def page_of(client, ticket):
     return response.get_data(as_text=True)
 
 
-def file_ticket(make, db, subject):
-    ticket = services.open_ticket(make.user("teacher"), c.TECHNICAL, subject, "Не входит в журнал")
-    db.session.commit()
-    return ticket
 
-
-def test_a_repeated_page_is_served_kept_with_fewer_statements(auth, client, db, make, count_statements):
+def test_a_repeated_page_is_served_kept_with_fewer_statements(auth, client, count_statements, new_ticket):
     auth.login("operator")
-    ticket = file_ticket(make, db, "Не открывается журнал")
+    ticket = new_ticket("Не открывается журнал")
     first = count_statements(lambda: page_of(client, ticket))
     kept = count_statements(lambda: page_of(client, ticket))
     assert kept < first
@@ -31,10 +26,10 @@ def test_a_repeated_page_is_served_kept_with_fewer_statements(auth, client, db, 
     assert "Не открывается журнал" in page_of(client, ticket)
 
 
-def test_a_reply_a_status_and_a_link_show_on_the_next_request(auth, client, db, make):
+def test_a_reply_a_status_and_a_link_show_on_the_next_request(auth, client, new_ticket):
     operator = auth.login("operator")
-    ticket = file_ticket(make, db, "Не открывается журнал")
-    other = file_ticket(make, db, "Пропали оценки")
+    ticket = new_ticket("Не открывается журнал")
+    other = new_ticket("Пропали оценки")
     assert "Классный руководитель ответил" not in page_of(client, ticket)
     services.add_message(ticket.requester, ticket, "Классный руководитель ответил")
     assert "Классный руководитель ответил" in page_of(client, ticket)
@@ -45,17 +40,17 @@ def test_a_reply_a_status_and_a_link_show_on_the_next_request(auth, client, db, 
     assert f"/tickets/{ticket.id}" in page_of(client, other)  # the other side of the link, kept before it
 
 
-def test_a_new_canned_reply_shows_in_the_panel_at_once(auth, client, db, make):
+def test_a_new_canned_reply_shows_in_the_panel_at_once(auth, client, new_ticket):
     operator = auth.login("operator")
-    ticket = file_ticket(make, db, "Не открывается журнал")
+    ticket = new_ticket("Не открывается журнал")
     assert "Нажмите Ctrl+F5" not in page_of(client, ticket)
     queue_tools.create_canned_reply(operator, c.TECHNICAL, "Очистите кэш", "Нажмите Ctrl+F5 и войдите снова.")
     assert "Нажмите Ctrl+F5" in page_of(client, ticket)
 
 
-def test_each_session_reads_forms_with_its_own_token(app, auth, client, db, make):
+def test_each_session_reads_forms_with_its_own_token(app, auth, client, make, new_ticket):
     operator = auth.login("operator")
-    ticket = file_ticket(make, db, "Не открывается журнал")
+    ticket = new_ticket("Не открывается журнал")
     page_of(client, ticket)
     second = app.test_client()
     AuthActions(second, make).login(operator)
@@ -67,19 +62,19 @@ def test_each_session_reads_forms_with_its_own_token(app, auth, client, db, make
     assert "Проверьте, пожалуйста, ещё раз" in page_of(client, ticket)
 
 
-def test_a_kept_page_is_not_shown_to_who_may_not_see_the_ticket(auth, client, db, make):
+def test_a_kept_page_is_not_shown_to_who_may_not_see_the_ticket(auth, client, new_ticket):
     auth.login("operator")
-    ticket = file_ticket(make, db, "Не открывается журнал")
+    ticket = new_ticket("Не открывается журнал")
     page_of(client, ticket)
     auth.logout()
     auth.login("teacher")
     assert client.get(f"/tickets/{ticket.id}").status_code == 404
 
 
-def test_a_zero_ttl_turns_the_cache_off(app, auth, client, db, make, count_statements):
+def test_a_zero_ttl_turns_the_cache_off(app, auth, client, count_statements, new_ticket):
     app.config["TICKET_PAGE_TTL"] = 0
     auth.login("operator")
-    ticket = file_ticket(make, db, "Не открывается журнал")
+    ticket = new_ticket("Не открывается журнал")
     page_of(client, ticket)  # the first request of a session reads a little more
     costs = [count_statements(lambda: page_of(client, ticket)) for _ in range(2)]
     assert costs[0] == costs[1]
