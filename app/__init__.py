@@ -200,7 +200,7 @@ def configure_templates(app):
     """Jinja filters and the navigation every page shows."""
     from flask_babel import get_locale
 
-    from app.main.navigation import navigation_items
+    from app.main.navigation import navigation_items, site_header
     from app.rollout.links import rollout_links
     from app.templating import register_filters, register_request_translations
 
@@ -210,6 +210,7 @@ def configure_templates(app):
         get_locale=get_locale,
         # The user object itself, not the proxy: the menus ask a dozen permission questions per page.
         navigation_items=lambda: navigation_items(current_user._get_current_object()),
+        site_header=site_header,
         rollout_links=lambda: rollout_links(current_user._get_current_object()),
         languages=app.config["LANGUAGES"],
     )
