@@ -90,6 +90,8 @@ def judge_summary(summary):
         summary["median_s"] = statistics.median(summary["seconds"])
         summary["best_s"] = min(summary["seconds"])
         summary["cpu_median_s"] = statistics.median(summary["cpu_seconds"])
+        if summary.get("summary_seconds"):
+            summary["summary_median_s"] = statistics.median(summary["summary_seconds"])
         summary["ok"] = summary["median_s"] < SUMMARY_TARGET_S
     else:
         summary["ok"] = False
@@ -170,18 +172,24 @@ def facts_lines(results):
     ]
 
 
+def _summary_line(summary):
+    inner = ""
+    if "summary_median_s" in summary:
+        inner = (f"; сама сводка — расчёт и запись файла — {summary['summary_median_s']:.2f} с, "
+                 "остальное — запуск Python и портала")
+    return (f"Сводка за {summary['quarter']} кв. {summary['year']} г. (opora reports quarterly, XLSX, "
+            f"команда целиком): медиана {summary['median_s']:.2f} с, лучшее {summary['best_s']:.2f} с из "
+            f"{len(summary['seconds'])} (процессор: медиана {summary['cpu_median_s']:.2f} с{inner}); "
+            f"цель < {SUMMARY_TARGET_S:.0f} с — {'ok' if summary['ok'] else 'FAIL'}")
+
+
 def summary_lines(results):
     """The quarterly summary, the workers' memory and the overall verdict."""
     lines = []
     summary = results.get("quarterly")
     if summary:
         if "median_s" in summary:
-            lines.append(f"Сводка за {summary['quarter']} кв. {summary['year']} г. "
-                         "(opora reports quarterly, XLSX): "
-                         f"медиана {summary['median_s']:.2f} с, лучшее {summary['best_s']:.2f} с из "
-                         f"{len(summary['seconds'])} (процессор: медиана {summary['cpu_median_s']:.2f} с); "
-                         f"цель < {SUMMARY_TARGET_S:.0f} с — "
-                         f"{'ok' if summary['ok'] else 'FAIL'}")
+            lines.append(_summary_line(summary))
         else:
             lines.append(f"Сводка за квартал: ОШИБКА — {summary.get('error')}")
     memory = results.get("memory")

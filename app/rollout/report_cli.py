@@ -1,5 +1,6 @@
 """`opora reports …` commands."""
 
+import time
 from pathlib import Path
 
 import click
@@ -25,6 +26,7 @@ def quarterly_command(year, quarter, file_format, output, municipality):
     from app.errors import ServiceError
     from app.rollout import report_exports, report_sections, report_summary, reports
 
+    started = time.perf_counter()
     try:
         reports.check_quarter(year, quarter)
         if municipality:
@@ -42,4 +44,6 @@ def quarterly_command(year, quarter, file_format, output, municipality):
         output.write_bytes(data)
     except OSError as error:
         raise click.UsageError(f"Не удалось записать файл {output}: {error.strerror}") from error
-    click.echo(f"Записан {output} ({len(data):,} байт): {document.title}".replace(",", " "))
+    seconds = time.perf_counter() - started
+    size = f"{len(data):,}".replace(",", " ")
+    click.echo(f"Записан {output} ({size} байт) за {seconds:.2f} с: {document.title}")
