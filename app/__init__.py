@@ -11,13 +11,18 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import config_class, env
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, csrf, db, limiter, login_manager
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
 
-def create_app(config_name=None, overrides=None):
-    """Build the Flask application: a chain of small configure steps."""
+def create_app(config_name=None, overrides=None, *, batch=False):
+    """Build the Flask application: a chain of small configure steps.
+
+    A batch app serves a command that only reads and writes data (no pages, links, templates or
+    migrations, see app.cli.batch_command): it skips the web layer and Alembic, which are most of
+    such a command's start-up.
+    """
     instance_path = env("INSTANCE_PATH")
     app = Flask(
         __name__,
@@ -30,10 +35,12 @@ def create_app(config_name=None, overrides=None):
     configure_extensions(app)
     configure_login(app)
     configure_i18n(app)
-    configure_security(app)
-    configure_blueprints(app)
-    configure_templates(app)
-    configure_error_pages(app)
+    if not batch:
+        configure_migrations(app)
+        configure_security(app)
+        configure_blueprints(app)
+        configure_templates(app)
+        configure_error_pages(app)
     configure_cli(app)
     return app
 
@@ -60,6 +67,8 @@ def configure_logging(app):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # pymorphy3 announces every dictionary load at INFO; only its problems matter here.
     logging.getLogger("pymorphy3").setLevel(logging.WARNING)
+    # Alembic announces each of its plugins at INFO when first imported.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def _unicode_lower(value):
@@ -83,11 +92,17 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def configure_database(app):
-    """SQLAlchemy and Alembic (batch mode, so SQLite can alter tables)."""
+    """SQLAlchemy with every model registered."""
     from app import models  # noqa: F401  (registers every table)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+
+
+def configure_migrations(app):
+    """Alembic through Flask-Migrate (batch mode, so SQLite can alter tables): `opora db …`, upgrade()."""
+    from flask_migrate import Migrate
+
+    Migrate(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
 
 
 def configure_extensions(app):
@@ -227,4 +242,4 @@ def configure_cli(app):
     """The `opora` commands."""
     from app.cli import register_commands
 
-    register_commands(app)
+    register_commands(app.cli)

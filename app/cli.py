@@ -1,17 +1,53 @@
 """The `opora` command group (also available as `flask --app app`)."""
 
+from importlib import metadata
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 
+def batch_command(command):
+    """Mark a command that only reads and writes data: it runs on a batch app (see create_app)."""
+    command.is_batch = True
+    return command
+
+
 def _create_app():
     from app import create_app
 
-    return create_app()
+    # Called when a command first needs the app, from inside that command's context.
+    context = click.get_current_context(silent=True)
+    return create_app(batch=bool(context and getattr(context.command, "is_batch", False)))
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+class OporaGroup(FlaskGroup):
+    """Flask's command group that holds Opora's commands itself and loads other packages' on demand.
+
+    Flask finds a command it does not hold by building the app first; holding ours, it can build the
+    app the command needs. Other packages' commands (Flask-Limiter's pulls in `rich`) are imported
+    only when asked for, not at every start.
+    """
+
+    def _load_plugin_commands(self):
+        if not self._loaded_plugin_commands:
+            register_commands(self)
+            self._plugin_entry_points = {entry.name: entry
+                                         for entry in metadata.entry_points(group="flask.commands")}
+            self._loaded_plugin_commands = True
+
+    def get_command(self, ctx, name):
+        self._load_plugin_commands()
+        entry = self._plugin_entry_points.pop(name, None)
+        if entry is not None and name not in self.commands:
+            self.add_command(entry.load(), name)
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self._plugin_entry_points})
+
+
+@click.group(cls=OporaGroup, create_app=_create_app, add_version_option=False)
 def main():
     """Opora: the regional portal for electronic journals and diaries."""
 
@@ -67,6 +103,7 @@ def demo_command(password):
         click.echo("Пароли не изменены (заданы при первом запуске; укажите --password, чтобы задать новый).")
 
 
+@batch_command
 @click.command("backup")
 @click.argument("dest", type=click.Path(file_okay=True, dir_okay=True, writable=True))
 @with_appcontext
@@ -133,8 +170,8 @@ def mail_ingest_command(message):
     click.echo(_ingest_summary(result))
 
 
-def register_commands(app):
-    """Attach every command to the app's CLI."""
+def register_commands(group):
+    """Attach every command to a command group: the app's CLI, or `opora` itself."""
     from app.auth.cli import user_group
     from app.directory.cli import orgs_group
     from app.rollout.cli import rollout_group
@@ -147,4 +184,4 @@ def register_commands(app):
     commands = (init_command, demo_command, backup_command, mail_group, user_group, orgs_group,
                 tickets_group, search_group, kb_group, training_group, rollout_group, reports_group)
     for command in commands:
-        app.cli.add_command(command)
+        group.add_command(command)

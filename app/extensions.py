@@ -1,10 +1,13 @@
-"""Bare extension objects, bound to the app in create_app()."""
+"""Bare extension objects, bound to the app in create_app().
+
+Flask-Migrate is not here: importing it imports Alembic, which only the `db` commands, `opora init`
+and the tests use; create_app() binds it unless it builds a batch app.
+"""
 
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -26,7 +29,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

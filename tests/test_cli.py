@@ -1,10 +1,15 @@
-"""`opora init`, `opora user create` and `opora backup`."""
+"""The `opora` group itself, `opora init`, `opora user create` and `opora backup`."""
 
 import sqlite3
 import tarfile
 
+import click
+import pytest
+from click.testing import CliRunner
 from sqlalchemy import inspect
 
+import app as app_package
+from app import cli
 from app.auth.models import User
 from app.extensions import db as _db
 
@@ -66,3 +71,43 @@ def test_backup_writes_an_archive_with_the_database(runner, make, tmp_path, db):
             names = [row[0] for row in copy.execute("select name from organizations")]
             copy.close()
             assert "Школа в копии" in names
+
+
+@pytest.fixture
+def built_apps(monkeypatch, database_url):
+    """The apps `opora` builds in this test, recorded (as testing apps on the test database)."""
+    built, create_app = [], app_package.create_app
+
+    def recording_create_app(*, batch=False):
+        built.append(create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url}, batch=batch))
+        return built[-1]
+
+    monkeypatch.setattr(app_package, "create_app", recording_create_app)
+    return built
+
+
+def test_opora_finds_its_own_commands_without_building_the_app(built_apps):
+    result = CliRunner().invoke(cli.main, ["reports", "quarterly", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--municipality" in result.output
+    assert built_apps == []
+
+
+def test_a_batch_command_gets_an_app_without_the_web_layer_and_alembic(built_apps):
+    from app.rollout.report_cli import quarterly_command
+
+    with click.Context(quarterly_command):
+        batch_app = cli._create_app()
+    with click.Context(cli.init_command):
+        full_app = cli._create_app()
+    assert batch_app.blueprints == {} and "migrate" not in batch_app.extensions
+    assert "tickets" in full_app.blueprints and "migrate" in full_app.extensions
+    assert {"reports", "init"} <= set(batch_app.cli.commands)
+
+
+def test_other_packages_commands_load_when_asked_for(built_apps):
+    listing = CliRunner().invoke(cli.main, ["--help"])
+    assert "limiter" in listing.output and "db " in listing.output and "reports" in listing.output
+    migrations = CliRunner().invoke(cli.main, ["db", "--help"])
+    assert migrations.exit_code == 0 and "upgrade" in migrations.output
+    assert CliRunner().invoke(cli.main, ["limiter", "--help"]).exit_code == 0

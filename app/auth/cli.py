@@ -4,16 +4,12 @@ import secrets
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from app.api import constants as api_constants
-from app.api import tokens as api_tokens
-from app.auth import roles, users
-from app.auth.services import find_user_by_email
-from app.directory.models import Organization
+from app.auth import roles
 from app.errors import PermissionDenied, ValidationFailed
-from app.extensions import db
-from app.timeutil import utc_to_moscow
+
+# The services are imported by the commands that use them: every `opora` command loads this module.
 
 
 @click.group("user")
@@ -33,6 +29,12 @@ def user_group():
 @with_appcontext
 def create_command(email, role, org_code, last_name, first_name, middle_name, position, password):
     """Create an account (for the first administrator, or scripted setup)."""
+    from sqlalchemy import select
+
+    from app.auth import users
+    from app.directory.models import Organization
+    from app.extensions import db
+
     organization = db.session.scalar(select(Organization).where(Organization.code == org_code))
     if organization is None:
         raise click.ClickException(f"Организация с кодом {org_code!r} не найдена.")
@@ -68,6 +70,10 @@ def _error_text(error):
 @with_appcontext
 def token_command(email, scope, days, name):
     """Create a personal API token for an account and print it (it is shown only once)."""
+    from app.api import tokens as api_tokens
+    from app.auth.services import find_user_by_email
+    from app.timeutil import utc_to_moscow
+
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"Пользователь с адресом {email!r} не найден.")

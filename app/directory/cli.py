@@ -3,7 +3,6 @@
 import click
 from flask.cli import with_appcontext
 
-from app.directory import importer
 from app.errors import ValidationFailed
 
 REPORT_LINES = (
@@ -39,11 +38,13 @@ def _fail(lines):
 @with_appcontext
 def import_command(path):
     """Import schools and responsible persons from a CSV file (all or nothing)."""
+    from app.directory.importer import import_organizations
+
     with open(path, "rb") as handle:
         raw = handle.read()
     click.echo(f"Импорт из {path}")
     try:
-        report = importer.import_organizations(None, raw, path, progress=_progress)
+        report = import_organizations(None, raw, path, progress=_progress)
     except ValidationFailed as error:
         _fail([f"Ошибка: {error.message}"])
     if report.ignored_columns:

@@ -6,12 +6,15 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from app.cli import batch_command
+
 
 @click.group("reports")
 def reports_group():
     """Quarterly reports on the rollout (plan item 2.6)."""
 
 
+@batch_command
 @reports_group.command("quarterly")
 @click.option("--year", type=int, required=True, help="Год, например 2011.")
 @click.option("--quarter", type=int, required=True, help="Квартал: 1–4.")

@@ -7,6 +7,7 @@ report_sections.py; here they are only laid out.
 
 import io
 import zipfile
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -99,10 +100,16 @@ def _cell_value(value):
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
-def _style_cell(cell, column, bold=False, fill=None):
-    cell.border = BORDER
+def _style_cell(cell, column, styles, bold=False, fill=None):
     if cell.data_type == "f":  # user text starting with «=» stays text, never a formula
         cell.data_type = "s"
+    # Setting a style hashes it into the workbook's tables, per cell; a style met before is copied
+    # whole instead (openpyxl's own worksheet copier does the same with _style).
+    key = (type(cell.value), column.kind, bold, fill)
+    if key in styles:
+        cell._style = copy(styles[key])
+        return
+    cell.border = BORDER
     cell.number_format = FORMATS.get(type(cell.value), "General")
     horizontal = "right" if column.kind == NUMBER and not isinstance(cell.value, str) else "left"
     cell.alignment = Alignment(wrap_text=column.kind != NUMBER, vertical="top", horizontal=horizontal)
@@ -110,6 +117,7 @@ def _style_cell(cell, column, bold=False, fill=None):
         cell.font = Font(bold=True)
     if fill is not None:
         cell.fill = fill
+    styles[key] = copy(cell._style)
 
 
 def _page_setup(sheet, document, columns):
@@ -125,7 +133,7 @@ def _page_setup(sheet, document, columns):
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=2).coordinate
 
 
-def _write_section(sheet, document, section):
+def _write_section(sheet, document, section, styles):
     sheet.append([_cell_value(document.title)])
     sheet.append([_cell_value(f"{section.heading}. {document.subtitle}")])
     sheet.append([])
@@ -133,7 +141,7 @@ def _write_section(sheet, document, section):
     sheet["A2"].font = Font(italic=True)
     sheet.append([column.label for column in section.columns])
     for cell, column in zip(sheet[HEADER_ROW], section.columns, strict=True):
-        _style_cell(cell, column, bold=True, fill=HEADER_FILL)
+        _style_cell(cell, column, styles, bold=True, fill=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     rows = [(row, False) for row in section.rows]
     if section.total is not None:
@@ -141,7 +149,7 @@ def _write_section(sheet, document, section):
     for values, is_total in rows:
         sheet.append([_cell_value(value) for value in values])
         for cell, column in zip(sheet[sheet.max_row], section.columns, strict=True):
-            _style_cell(cell, column, bold=is_total, fill=TOTAL_FILL if is_total else None)
+            _style_cell(cell, column, styles, bold=is_total, fill=TOTAL_FILL if is_total else None)
     for index, column in enumerate(section.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     _page_setup(sheet, document, section.columns)
@@ -151,10 +159,10 @@ def xlsx_bytes(document):
     """The document as a workbook, one sheet per section, ready to print."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    taken = []
+    taken, styles = [], {}
     for section in document.sections:
         taken.append(exports.sheet_title(section.title, taken))
-        _write_section(workbook.create_sheet(taken[-1]), document, section)
+        _write_section(workbook.create_sheet(taken[-1]), document, section, styles)
     workbook.properties.title = document.title
     workbook.properties.creator = _("Opora")
     workbook.properties.created = workbook.properties.modified = document.stamp

@@ -1,6 +1,9 @@
 """`opora reports quarterly`: the same files as the web downloads, clear errors for bad arguments."""
 
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 from openpyxl import load_workbook
@@ -50,3 +53,22 @@ def test_bad_arguments_exit_with_a_usage_error(world, runner, tmp_path, args, me
                                  "--output", str(output), *args])
     assert result.exit_code == 2 and message in result.output
     assert not output.exists()
+
+
+def _sheets(path):
+    book = load_workbook(path)
+    return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book}
+
+
+def test_a_new_process_writes_the_same_figures(world, runner, database_url, instance_path, tmp_path):
+    """As cron runs it: a new `opora` process, on an app without the web layer (a batch app)."""
+    in_process, cron = tmp_path / "in-process.xlsx", tmp_path / "cron.xlsx"
+    assert _run(runner, "--output", str(in_process)).exit_code == 0
+    env = {**os.environ, "OPORA_ENV": "testing", "OPORA_DATABASE_URL": database_url,
+           "OPORA_INSTANCE_PATH": instance_path}
+    command = [sys.executable, "-c", "from app.cli import main; main()",
+               "reports", "quarterly", "--year", "2010", "--quarter", "4", "--output", str(cron)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Записан" in done.stdout
+    assert _sheets(cron) == _sheets(in_process)
