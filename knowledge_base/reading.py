@@ -6,6 +6,7 @@ only on the authors' pages.
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
@@ -125,7 +126,7 @@ class ArticlePage:
     related: list
     images: list
     attachments: list
-    vote: object  # (id, is_helpful, comment) of the reader's vote, or None
+    vote: object  # the reader's ShownVote, or None
     next_statuses: list
     can_edit: bool
     can_author: bool
@@ -156,13 +157,25 @@ def _files(article):
     return [row for row in rows if row.is_image], [row for row in rows if not row.is_image]
 
 
-def _shown_vote(article, key):
-    """The reader's earlier answer as a plain row (id, is_helpful, comment), or None."""
+class ShownVote(NamedTuple):
+    """The reader's earlier answer, as the article page shows it."""
+
+    id: int
+    is_helpful: bool
+    comment: str
+
+
+def _article_and_vote(actor, slug, key):
+    """The article if the actor may read it, and the reader's vote on it (or None): one statement."""
+    slug = str(slug or "")
     if key is None:
-        return None
-    query = (select(ArticleVote.id, ArticleVote.is_helpful, ArticleVote.comment)
-             .where(ArticleVote.article_id == article.id, ArticleVote.voter_key == key))
-    return db.session.execute(query).first()
+        return services.article_by_slug(actor, slug), None
+    on_vote = (ArticleVote.article_id == Article.id) & (ArticleVote.voter_key == key)
+    query = (select(Article, ArticleVote.id, ArticleVote.is_helpful, ArticleVote.comment)
+             .outerjoin(ArticleVote, on_vote).where(Article.slug == slug))
+    row = db.session.execute(query).first()
+    article = services.readable_article(actor, row[0] if row else None)
+    return article, (ShownVote(*row[1:]) if row[1] is not None else None)
 
 
 def _count_view(article, already_viewed):
@@ -206,9 +219,9 @@ class ArticleVisit:
 
 def visit_article(actor, slug, already_viewed=(), visitor_secret=None):
     """The article and the reader's vote; counts the view if the article is new to the session."""
-    article = services.article_by_slug(actor, slug)
+    article, shown_vote = _article_and_vote(actor, slug, voter_key(actor, visitor_secret))
     counted = _count_view(article, set(already_viewed or ()))
-    return ArticleVisit(article, counted, _shown_vote(article, voter_key(actor, visitor_secret)))
+    return ArticleVisit(article, counted, shown_vote)
 
 
 def article_page(actor, slug, already_viewed=(), visitor_secret=None):

@@ -192,7 +192,11 @@ def require_author(actor):
 
 def article_by_slug(actor, slug):
     """The article if the actor may read it; SignInRequired for a staff guide and a guest; else NotFound."""
-    article = db.session.scalar(select(Article).where(Article.slug == str(slug or "")))
+    return readable_article(actor, db.session.scalar(select(Article).where(Article.slug == str(slug or ""))))
+
+
+def readable_article(actor, article):
+    """The article (or None, not found) if the actor may read it; else SignInRequired or NotFound."""
     if article is None:
         raise NotFound()
     if permissions.can_read_article(actor, article):
