@@ -1,5 +1,6 @@
 """The `opora` command group (also available as `flask --app app`)."""
 
+import gc
 from importlib import metadata
 
 import click
@@ -18,7 +19,13 @@ def _create_app():
 
     # Called when a command first needs the app, from inside that command's context.
     context = click.get_current_context(silent=True)
-    return create_app(batch=bool(context and getattr(context.command, "is_batch", False)))
+    # What is loaded by now and by create_app() (modules, mapped models, settings) lives as long as the
+    # command: frozen, it stays out of the collector's full passes, which would walk it all (~0.1 s of
+    # a short command).
+    gc.freeze()
+    app = create_app(batch=bool(context and getattr(context.command, "is_batch", False)))
+    gc.freeze()
+    return app
 
 
 class OporaGroup(FlaskGroup):
