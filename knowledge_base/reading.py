@@ -4,13 +4,14 @@ Readers see published guides within their audiences (permissions.article_scope);
 only on the authors' pages.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -165,15 +166,20 @@ class ShownVote(NamedTuple):
     comment: str
 
 
+@functools.cache
+def _article_with_vote():
+    # Built once: every article page runs it, and building a statement costs more than running it.
+    on_vote = (ArticleVote.article_id == Article.id) & (ArticleVote.voter_key == bindparam("voter_key"))
+    return (select(Article, ArticleVote.id, ArticleVote.is_helpful, ArticleVote.comment)
+            .outerjoin(ArticleVote, on_vote).where(Article.slug == bindparam("slug")))
+
+
 def _article_and_vote(actor, slug, key):
     """The article if the actor may read it, and the reader's vote on it (or None): one statement."""
     slug = str(slug or "")
     if key is None:
         return services.article_by_slug(actor, slug), None
-    on_vote = (ArticleVote.article_id == Article.id) & (ArticleVote.voter_key == key)
-    query = (select(Article, ArticleVote.id, ArticleVote.is_helpful, ArticleVote.comment)
-             .outerjoin(ArticleVote, on_vote).where(Article.slug == slug))
-    row = db.session.execute(query).first()
+    row = db.session.execute(_article_with_vote(), {"slug": slug, "voter_key": key}).first()
     article = services.readable_article(actor, row[0] if row else None)
     return article, (ShownVote(*row[1:]) if row[1] is not None else None)
 

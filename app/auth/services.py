@@ -62,19 +62,21 @@ def _open_session(user, ip_address, user_agent):
 
 
 @cache
-def _session_by_hash():
-    # Built once: every page runs it, and building a statement costs more than running it.
-    return select(LoginSession).where(LoginSession.token_hash == bindparam("token_hash"))
+def _user_by_session_hash():
+    # Built once: every page runs it, and building a statement costs more than running it. The user
+    # and the session's expiry only: the session row itself would be one more object to build.
+    return (select(User, LoginSession.expires_at).join(LoginSession, LoginSession.user_id == User.id)
+            .where(LoginSession.token_hash == bindparam("token_hash")))
 
 
 def user_for_session(token):
     """The user of a live session token, or None (expired, revoked or disabled)."""
     if not token:
         return None
-    session = db.session.scalar(_session_by_hash(), {"token_hash": token_hash(token)})
-    if session is None or session.expires_at < utcnow() or not session.user.is_enabled:
+    row = db.session.execute(_user_by_session_hash(), {"token_hash": token_hash(token)}).first()
+    if row is None or row.expires_at < utcnow() or not row.User.is_enabled:
         return None
-    user = session.user
+    user = row.User
     user.session_token = token
     return user
 
