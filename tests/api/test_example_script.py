@@ -36,6 +36,15 @@ def wait_for_ticket(db, seconds=30):
     raise AssertionError("the script filed no ticket")
 
 
+def wait_for_output(out, text, seconds=30):
+    """Until the script has printed text: the server answers the filing after it commits the ticket."""
+    deadline = time.monotonic() + seconds
+    while text not in out.getvalue():
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"the script never printed {text!r}; it printed {out.getvalue()!r}")
+        time.sleep(0.05)
+
+
 def test_the_script_files_a_ticket_waits_for_the_operator_and_prints_the_answer(
         live_server, make, tokens, queues, db, tmp_path):
     teacher, operator = make.user("teacher"), make.user("operator")
@@ -52,8 +61,9 @@ def test_the_script_files_a_ticket_waits_for_the_operator_and_prints_the_answer(
     ticket = wait_for_ticket(db)
     assert ticket.requester_id == teacher.id and ticket.source == "api"
     assert [attachment.filename for attachment in ticket.attachments] == ["экран.png"]
-    time.sleep(0.5)  # the script is polling: no answer yet
-    assert thread.is_alive() and "waiting for an answer" in out.getvalue()
+    wait_for_output(out, "waiting for an answer")
+    time.sleep(0.5)  # the script polls every 0.2 s: there is no answer to print yet
+    assert thread.is_alive() and "Answer from" not in out.getvalue()
     services.add_message(operator, ticket, "Очистите кэш браузера и войдите снова.")
 
     thread.join(timeout=30)
