@@ -67,8 +67,10 @@ def configure_logging(app):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # pymorphy3 announces every dictionary load at INFO; only its problems matter here.
     logging.getLogger("pymorphy3").setLevel(logging.WARNING)
-    # Alembic announces each of its plugins at INFO when first imported.
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Alembic announces each of its plugins at INFO when first imported; fontTools, under fpdf, every
+    # table of every font it subsets for a PDF (some 70 lines per report).
+    for chatty in ("alembic.runtime.plugins", "fontTools"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def _unicode_lower(value):
