@@ -176,10 +176,8 @@ def _article_with_vote():
 
 def _article_and_vote(actor, slug, key):
     """The article if the actor may read it, and the reader's vote on it (or None): one statement."""
-    slug = str(slug or "")
-    if key is None:
-        return services.article_by_slug(actor, slug), None
-    row = db.session.execute(_article_with_vote(), {"slug": slug, "voter_key": key}).first()
+    # A reader without a key (a guest with no session yet) matches no vote: «voter_key = NULL» is false.
+    row = db.session.execute(_article_with_vote(), {"slug": str(slug or ""), "voter_key": key}).first()
     article = services.readable_article(actor, row[0] if row else None)
     return article, (ShownVote(*row[1:]) if row[1] is not None else None)
 
